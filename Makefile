@@ -1,0 +1,37 @@
+# Thin wrapper over CMake. `make run` and `make test` install missing Debian packages first.
+BUILD ?= build
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+PYTHON ?= /usr/bin/python3
+
+.PHONY: all deps configure build run test test-c test-python bench install clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: deps build
+	@bash scripts/run-demo.sh $(BUILD)
+
+test: deps build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	PXC_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/python
+
+bench: deps build
+	@bash bench/run.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pixcodec needs to build, test and benchmark.
+# Idempotent: apt-get runs only when something is missing.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config
+  libturbojpeg0-dev libjpeg62-turbo-dev libjpeg-turbo-progs
+  libspng-dev zlib1g-dev
+  python3 python3-numpy python3-pytest python3-pil
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

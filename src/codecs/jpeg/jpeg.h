@@ -1,0 +1,15 @@
+/* Internal declarations of the JPEG codec. */
+#ifndef PXC_CODECS_JPEG_H
+#define PXC_CODECS_JPEG_H
+
+#include "core/codec.h"
+
+extern const pxc_codec_impl pxc_jpeg_turbo_impl;
+
+/* Default limit on progressive scans (hostile files with thousands of scans). */
+#define PXC_JPEG_DEFAULT_MAX_SCANS 500
+
+/* Maps luma sampling factors (chroma 1x1) to a subsampling; UNKNOWN for others. */
+pxc_chroma_subsampling pxc_jpeg_subsampling(int ncomp, const int *h, const int *v);
+
+#endif

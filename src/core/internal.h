@@ -1,0 +1,96 @@
+/*
+ * Definitions of the core's opaque handles, shared by the core's files only.
+ */
+#ifndef PXC_CORE_INTERNAL_H
+#define PXC_CORE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "codec.h"
+#include "threadpool.h"
+#include "util.h"
+
+/* Per-handle last-error text, guarded so concurrent users never tear it. */
+typedef struct pxc_last_error {
+    pthread_mutex_t lock;
+    char text[PXC_DETAIL_MAX];
+} pxc_last_error;
+
+void pxc_last_error_init(pxc_last_error *le);
+void pxc_last_error_destroy(pxc_last_error *le);
+/* Stores e->msg (or clears on success); returns e->status. */
+pxc_status pxc_last_error_store(pxc_last_error *le, const pxc_err *e);
+const char *pxc_last_error_get(const pxc_last_error *le);
+
+struct pxc_context {
+    pxc_context_settings settings;
+    pxc_limits limits;
+    pxc_pool *pool;
+    pxc_last_error last_error;
+};
+
+struct pxc_code_stream {
+    pxc_context *ctx;
+    const uint8_t *data;
+    size_t size;
+    void *owned;          /* malloc'ed copy, or NULL */
+    void *mapped;         /* mmap'ed region, or NULL */
+    size_t mapped_size;
+    char *path;           /* file streams only */
+    pthread_mutex_t probe_lock;
+    bool probed;
+    pxc_err probe_err;    /* result of probing, kept */
+    const pxc_codec_def *codec;
+    pxc_image_info info;
+    pxc_last_error last_error;
+};
+
+/* Probes and parses once; thread-safe. On failure e holds the reason. */
+pxc_status pxc_code_stream_probe(pxc_code_stream *s, pxc_err *e);
+
+struct pxc_image {
+    pxc_image_desc desc;
+    uint8_t *data;
+    size_t size;
+    bool owned;
+};
+
+/* ---- backend selection shared by decoder and encoder (dispatch.c) ---- */
+
+typedef struct pxc_backend_set {
+    pxc_backend list[PXC_BACKEND_KIND_COUNT]; /* allowed, priority order, no duplicates */
+    size_t count;
+    bool all;   /* created with an empty list: every backend, load hints 1 */
+} pxc_backend_set;
+
+/* Validates and copies the caller's list. */
+pxc_status pxc_backend_set_init(pxc_backend_set *set, const pxc_backend *list, size_t n, pxc_err *e);
+
+/*
+ * Checks that at least one implementation of any codec is available among
+ * the allowed kinds (for decode or encode); the error lists why not.
+ */
+pxc_status pxc_backend_set_check_available(const pxc_backend_set *set, bool encode, pxc_err *e);
+
+/*
+ * Assigns each of @p count samples its first backend (index into set->list)
+ * following the load hints.
+ */
+void pxc_backend_set_split(const pxc_backend_set *set, size_t count, uint8_t *assignment);
+
+/* Why an implementation cannot run here (NULL when it can). */
+const char *pxc_impl_unavailable_reason(const pxc_codec_impl *impl);
+
+/*
+ * Orders the implementations of @p codec for a sample whose first backend is
+ * set->list[first]: that kind first, then the other allowed kinds in order;
+ * within a kind by priority. Returns how many were written to @p out (max 32).
+ */
+size_t pxc_backend_set_chain(const pxc_backend_set *set, size_t first, const pxc_codec_def *codec,
+                             const pxc_codec_impl **out, size_t max);
+
+/* Whether a failure of one implementation should try the next one. */
+bool pxc_status_allows_fallback(pxc_status s);
+
+#endif /* PXC_CORE_INTERNAL_H */

@@ -1,0 +1,68 @@
+/* Minimal test harness for the C tests: CHECK macros and a summary line. */
+#ifndef PXC_TEST_H
+#define PXC_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pixcodec/pixcodec.h"
+
+static int pxc_test_failures = 0;
+static int pxc_test_checks = 0;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        pxc_test_checks++;                                                           \
+        if (!(cond)) {                                                               \
+            pxc_test_failures++;                                                     \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                            \
+    } while (0)
+
+#define CHECK_MSG(cond, ...)                                                         \
+    do {                                                                             \
+        pxc_test_checks++;                                                           \
+        if (!(cond)) {                                                               \
+            pxc_test_failures++;                                                     \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                            \
+            fputc('\n', stderr);                                                     \
+        }                                                                            \
+    } while (0)
+
+#define CHECK_STATUS(expr, expected)                                                      \
+    do {                                                                                  \
+        pxc_status st_ = (expr);                                                          \
+        pxc_test_checks++;                                                                \
+        if (st_ != (expected)) {                                                          \
+            pxc_test_failures++;                                                          \
+            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d\n", __FILE__, __LINE__, \
+                    #expr, (int)st_, pxc_strerror(st_), (int)(expected));                 \
+        }                                                                                 \
+    } while (0)
+
+#define CHECK_OK(expr) CHECK_STATUS(expr, PXC_OK)
+
+/* Call at the end of main(): prints the plain summary line and returns the exit code. */
+static inline int pxc_test_summary(const char *name)
+{
+    printf("%s: %d checks, %d failed\n", name, pxc_test_checks, pxc_test_failures);
+    return pxc_test_failures ? 1 : 0;
+}
+
+/* Reads a whole file; returns NULL when it does not exist. Caller frees. */
+static inline unsigned char *pxc_test_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
+    if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+    fclose(f);
+    if (buf) *size = (size_t)n;
+    return buf;
+}
+
+#endif
