@@ -29,7 +29,7 @@ pxc_chroma_subsampling pxc_jpeg_subsampling(int ncomp, const int *h, const int *
 static pxc_status jpeg_parse(const uint8_t *d, size_t n, pxc_image_info *info, pxc_err *err)
 {
     size_t pos = 2;
-    bool have_sof = false, adobe = false, jfif = false;
+    bool have_sof = false, adobe = false, jfif = false, cut = false;
     int adobe_transform = -1;
     int ncomp = 0, hs[4] = {0}, vs[4] = {0}, ids[4] = {0};
     for (;;) {
@@ -42,10 +42,16 @@ static pxc_status jpeg_parse(const uint8_t *d, size_t n, pxc_image_info *info, p
         uint8_t m = d[pos++];
         if (m == 0xD9) break;                          /* EOI */
         if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue; /* TEM, RSTn: no length */
-        if (pos + 2 > n) break;
+        if (pos + 2 > n) {
+            cut = true;
+            break;
+        }
         size_t len = pxc_rd_be16(d + pos);
         if (len < 2) return pxc_err_set(err, PXC_ERROR_CORRUPT_DATA, "marker 0x%02x has a bad length %zu", m, len);
-        if (pos + len > n) break;
+        if (pos + len > n) {
+            cut = true;
+            break;
+        }
         const uint8_t *seg = d + pos + 2;
         size_t slen = len - 2;
         if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
@@ -91,8 +97,9 @@ static pxc_status jpeg_parse(const uint8_t *d, size_t n, pxc_image_info *info, p
         pos += len;
     }
     if (!have_sof) {
-        return pxc_err_set(err, pos >= n ? PXC_ERROR_TRUNCATED_DATA : PXC_ERROR_CORRUPT_DATA,
-                           "no frame header (SOF) before %s", pos >= n ? "the end of the data" : "the first scan");
+        cut = cut || pos >= n;
+        return pxc_err_set(err, cut ? PXC_ERROR_TRUNCATED_DATA : PXC_ERROR_CORRUPT_DATA,
+                           "no frame header (SOF) before %s", cut ? "the end of the data" : "the first scan");
     }
     info->chroma_subsampling = pxc_jpeg_subsampling(ncomp, hs, vs);
     /* colour model, following libjpeg's rules (jdapimin.c default_decompress_parms) */
