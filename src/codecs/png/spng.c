@@ -171,6 +171,33 @@ static pxc_status png_spng_fail(pxc_err *err, int r, const char *where)
 
 /* ---- decoding ----------------------------------------------------------- */
 
+/*
+ * libspng accepts a file whose IEND chunk lacks its CRC. Walk the chunk
+ * headers (lengths only; libspng has checked the rest) and make sure IEND is
+ * complete, so that every cut file is reported as truncated.
+ */
+static pxc_status png_check_iend(const uint8_t *d, size_t size, pxc_err *err)
+{
+    static const uint8_t iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    size_t pos = 8;
+    while (size - pos >= 8) {
+        const uint32_t len = pxc_rd_be32(d + pos);
+        if (memcmp(d + pos + 4, "IEND", 4) == 0) {
+            if (size - pos < 12)
+                return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA,
+                                   "PNG: data ends inside the IEND chunk (its CRC is missing)");
+            if (memcmp(d + pos, iend, 12) != 0)
+                return pxc_err_set(err, PXC_ERROR_CORRUPT_DATA, "PNG: damaged IEND chunk at byte %zu",
+                                   pos);
+            return PXC_OK;
+        }
+        if ((size_t)len + 12 > size - pos) break;
+        pos += (size_t)len + 12;
+    }
+    return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA, "PNG: data ends at byte %zu without an IEND chunk",
+                       size);
+}
+
 /* What libspng is asked to produce for a given stream and output. */
 typedef struct png_plan {
     int fmt;              /* enum spng_format */
@@ -397,6 +424,7 @@ static pxc_status png_spng_decode(pxc_decode_job *job)
         st = png_spng_fail(err, r, "after the image data, before IEND");
         goto done;
     }
+    if ((st = png_check_iend(job->data, job->size, err)) != PXC_OK) goto done;
 
     if (interlaced) {
         if (swap) {
