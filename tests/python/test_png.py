@@ -527,3 +527,97 @@ def test_truncated_and_damaged(ctx):
         bad[pos] ^= 0x10
         with pytest.raises(pxc.PxcError):
             ctx.decode(bytes(bad))
+
+
+# ---- hostile files, limits, metadata -----------------------------------------------
+
+def _tiny_png(extra=b"", size=(1, 1)):
+    w, h = size
+    out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    return out + extra + _chunk(b"IDAT", zlib.compress(b"\0\0")) + _chunk(b"IEND", b"")
+
+
+def test_huge_ancillary_chunks_are_refused(ctx):
+    bomb = zlib.compress(bytes(40 << 20), 9)  # 40 MiB of zeros in about 40 KB
+    for name, body in ((b"zTXt", b"Comment\0\0" + bomb), (b"iCCP", b"profile\0\0" + bomb),
+                       (b"iTXt", b"Comment\0\1\0\0\0" + bomb)):
+        with pytest.raises(pxc.PxcError) as e:
+            ctx.decode(_tiny_png(_chunk(name, body)))
+        assert e.value.name == "LIMIT_EXCEEDED", (name, e.value)
+        assert "PNG" in e.value.detail
+    # several large chunks together exceed the chunk cache
+    mid = _chunk(b"zTXt", b"Comment\0\0" + zlib.compress(bytes(12 << 20), 9))
+    with pytest.raises(pxc.PxcError) as e:
+        ctx.decode(_tiny_png(mid * 4))
+    assert e.value.name == "LIMIT_EXCEEDED", e.value
+    # ordinary metadata is fine
+    ok = _tiny_png(_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(bytes(1 << 20)))
+                   + _chunk(b"tEXt", b"Title\0hello"))
+    assert ctx.decode(ok, color_spec="gray").shape == (1, 1, 1)
+
+
+def test_absurd_sizes(ctx):
+    for size in ((100000, 100000), (0x7FFFFFFF, 1), (1, 0x7FFFFFFF)):
+        data = _tiny_png(size=size)
+        with pytest.raises(pxc.PxcError) as e:
+            ctx.decode(data)
+        assert e.value.name == "LIMIT_EXCEEDED", (size, e.value)
+    for size in ((0x80000000, 1), (1, 0x80000000), (0, 5), (5, 0)):
+        with pytest.raises(pxc.PxcError) as e:
+            ctx.info(_tiny_png(size=size))
+        assert e.value.name == "CORRUPT_DATA", (size, e.value)
+    # without a pixel limit the byte limit still refuses 100000 x 100000
+    c = pxc.Context(num_threads=1, max_pixels=0)
+    with pytest.raises(pxc.PxcError) as e:
+        c.decode(_tiny_png(size=(100000, 100000)))
+    assert e.value.name == "LIMIT_EXCEEDED", e.value
+    c.close()
+
+
+def test_working_memory_is_budgeted():
+    _, data, _, _ = _generated(2, 16, True, False, w=200, h=200)
+    # RGB u8 is decoded straight into the output (120000 bytes); gray u16 of an
+    # interlaced 16-bit file needs a whole-image RGBA16 scratch (320000 bytes) too.
+    c = pxc.Context(num_threads=1, max_bytes=280_000)
+    assert c.decode(data, color_spec="rgb").shape == (200, 200, 3)
+    with pytest.raises(pxc.PxcError) as e:
+        c.decode(data, color_spec="gray", u16=True)
+    assert e.value.name == "LIMIT_EXCEEDED", e.value
+    c.close()
+    # libspng's own memory (zlib state, line buffers) is charged as well
+    c = pxc.Context(num_threads=1, max_bytes=120_000 + 1000)
+    with pytest.raises(pxc.PxcError) as e:
+        c.decode(data, color_spec="rgb")
+    assert e.value.name == "LIMIT_EXCEEDED", e.value
+    c.close()
+
+
+def _exif(orientation):
+    ifd = struct.pack(">HHHIHH", 1, 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0)
+    return b"MM\0*" + struct.pack(">I", 8) + ifd
+
+
+def test_exif_orientation(ctx):
+    samples, data, _, _ = _generated(2, 8, False, False, w=7, h=3)
+    pos = 33  # after IHDR
+    tagged = data[:pos] + _chunk(b"eXIf", _exif(6)) + data[pos:]
+    assert ctx.info(tagged)["orientation"] == 6
+    assert ctx.decode(tagged, exif=False).shape == (3, 7, 3)
+    rotated = ctx.decode(tagged, color_spec="rgb")
+    assert rotated.shape == (7, 3, 3)
+    np.testing.assert_array_equal(rotated, np.rot90(samples.astype(np.uint8), k=-1))
+    assert ctx.info(data)["orientation"] == 1
+    # a damaged eXIf chunk is an error like any other CRC mismatch
+    bad = bytearray(tagged)
+    bad[pos + 8 + 4] ^= 1
+    with pytest.raises(pxc.PxcError) as e:
+        ctx.decode(bytes(bad))
+    assert e.value.name == "CORRUPT_DATA"
+
+
+def test_unknown_critical_chunk(ctx):
+    with pytest.raises(pxc.PxcError) as e:
+        ctx.info(_tiny_png(_chunk(b"ABCD", b"x")))
+    assert e.value.name == "UNSUPPORTED_FEATURE" and "ABCD" in e.value.detail
+    # unknown ancillary chunks are skipped
+    assert ctx.decode(_tiny_png(_chunk(b"abCD", b"x")), color_spec="gray").shape == (1, 1, 1)

@@ -23,7 +23,7 @@
 
 /* Largest ancillary chunk libspng may read, and the memory it may keep for them. */
 #define PNG_CHUNK_SIZE_LIMIT ((size_t)16 << 20)
-#define PNG_CHUNK_CACHE_LIMIT ((size_t)64 << 20)
+#define PNG_CHUNK_CACHE_LIMIT ((size_t)32 << 20)
 
 /* ---- allocation through the image budget -------------------------------- */
 
@@ -162,7 +162,10 @@ static pxc_status png_status_of(int r)
  */
 static pxc_status png_spng_fail(pxc_err *err, int r, const char *where)
 {
-    if (err && err->status != PXC_OK) return err->status;
+    if (err && err->status != PXC_OK) {
+        pxc_err_prefix(err, "PNG: libspng %s", where);
+        return err->status;
+    }
     const pxc_status st = png_status_of(r);
     if (st == PXC_ERROR_TRUNCATED_DATA)
         return pxc_err_set(err, st, "PNG: data ends %s (libspng: %s)", where, spng_strerror(r));
