@@ -62,7 +62,7 @@ typedef struct pxc_decode_params {
      * JPEGs), palettes expanded.
      */
     int enable_color_conversion;
-    /** Output colours when converting: RGB (default), BGR, RGBA, BGRA or GRAY. */
+    /** Output colours when converting: RGB (default), BGR, RGBA, BGRA, GRAY or GRAY_ALPHA. */
     pxc_color_spec color_spec;
     /** PXC_SAMPLE_U8 (default; deeper sources are scaled down) or PXC_SAMPLE_U16
      *  (samples scaled to the full 16-bit range: 8-bit sources are multiplied by 257). */

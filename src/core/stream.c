@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -150,7 +151,8 @@ pxc_status pxc_code_stream_probe(pxc_code_stream *s, pxc_err *e)
             pxc_strlcpy(s->info.codec, s->codec->name, sizeof(s->info.codec));
             if (s->codec->parse(s->data, s->size, &s->info, pe) != PXC_OK) {
                 if (pe->status == PXC_OK) pxc_err_set(pe, PXC_ERROR_INTERNAL, "parse failed without a reason");
-                pxc_err_prefix(pe, "%s", s->codec->name);
+                size_t nl = strlen(s->codec->name);
+                if (strncasecmp(pe->msg, s->codec->name, nl) != 0) pxc_err_prefix(pe, "%s", s->codec->name);
             } else if (s->info.orientation < 1 || s->info.orientation > 8) {
                 s->info.orientation = 1;
             }

@@ -173,7 +173,7 @@ static pxc_status png_parse(const uint8_t *d, size_t size, pxc_image_info *info,
     /* Walk the chunks up to the first IDAT. */
     size_t pos = 33;
     uint32_t plte_entries = 0;
-    bool has_plte = false, has_trns = false;
+    bool has_plte = false, has_trns = false, has_exif = false;
     int orientation = 1;
     for (;;) {
         if (size - pos < 8)
@@ -222,8 +222,10 @@ static pxc_status png_parse(const uint8_t *d, size_t size, pxc_image_info *info,
                 (ct == PXC_PNG_PALETTE && has_plte && len >= 1 && len <= plte_entries))
                 has_trns = true;
         } else if (memcmp(type, "eXIf", 4) == 0) {
-            if (pxc_rd_be32(cd + len) == png_crc32(type, (size_t)len + 4))
+            /* The first eXIf counts (libspng drops later ones); a damaged one fails the decode. */
+            if (!has_exif && pxc_rd_be32(cd + len) == png_crc32(type, (size_t)len + 4))
                 orientation = pxc_exif_orientation(cd, len);
+            has_exif = true;
         } else if (!(type[0] & 0x20)) {
             return pxc_err_set(err, PXC_ERROR_UNSUPPORTED_FEATURE,
                                "PNG: unknown critical chunk '%s' at byte %zu", name, pos);

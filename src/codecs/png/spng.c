@@ -163,13 +163,24 @@ static pxc_status png_status_of(int r)
 static pxc_status png_spng_fail(pxc_err *err, int r, const char *where)
 {
     if (err && err->status != PXC_OK) {
-        pxc_err_prefix(err, "PNG: libspng %s", where);
+        pxc_err_prefix(err, "PNG (libspng) %s", where);
         return err->status;
     }
     const pxc_status st = png_status_of(r);
     if (st == PXC_ERROR_TRUNCATED_DATA)
         return pxc_err_set(err, st, "PNG: data ends %s (libspng: %s)", where, spng_strerror(r));
     return pxc_err_set(err, st, "PNG: %s (libspng error %d) %s", spng_strerror(r), r, where);
+}
+
+/* Error for a failed allocation of @p what: the budget's text when it refused, else out of memory. */
+static pxc_status png_alloc_fail(pxc_err *err, const char *what, size_t n)
+{
+    if (err && err->status != PXC_OK) {
+        pxc_err_prefix(err, "PNG: %s", what);
+        return err->status;
+    }
+    if (n == 0) return pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY, "PNG: out of memory for %s", what);
+    return pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY, "PNG: out of memory for %s (%zu bytes)", what, n);
 }
 
 /* ---- decoding ----------------------------------------------------------- */
@@ -317,9 +328,7 @@ static pxc_status png_spng_decode(pxc_decode_job *job)
 
     spng_ctx *c = spng_ctx_new2(&png_allocator, 0);
     if (!c) {
-        st = err->status != PXC_OK
-                 ? err->status
-                 : pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY, "PNG: cannot create a libspng decoder");
+        st = png_alloc_fail(err, "the libspng decoder", 0);
         goto done;
     }
     /* Every CRC error is fatal, ancillary chunks included. */
@@ -374,16 +383,16 @@ static pxc_status png_spng_decode(pxc_decode_job *job)
         }
         scratch = pxc_budget_malloc(job->budget, scratch_size, err);
         if (!scratch) {
-            st = err->status != PXC_OK ? err->status
-                                       : pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY,
-                                                     "PNG: cannot allocate %zu bytes", scratch_size);
+            st = png_alloc_fail(err, interlaced ? "the interlaced image before conversion"
+                                                : "a row before conversion",
+                                scratch_size);
             goto done;
         }
     }
 
     r = spng_decode_image(c, NULL, 0, plan.fmt, plan.flags | SPNG_DECODE_PROGRESSIVE);
     if (r != 0) {
-        st = png_spng_fail(err, r, "before the image data");
+        st = png_spng_fail(err, r, "at the start of the image data");
         goto done;
     }
 
@@ -528,9 +537,7 @@ static pxc_status png_spng_encode(pxc_encode_job *job)
 
     spng_ctx *c = spng_ctx_new2(&png_allocator, SPNG_CTX_ENCODER);
     if (!c) {
-        st = err->status != PXC_OK
-                 ? err->status
-                 : pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY, "PNG: cannot create a libspng encoder");
+        st = png_alloc_fail(err, "the libspng encoder", 0);
         goto done;
     }
 
@@ -573,9 +580,7 @@ static pxc_status png_spng_encode(pxc_encode_job *job)
     if (bgr) {
         scratch = pxc_budget_malloc(job->budget, row_bytes, err);
         if (!scratch) {
-            st = err->status != PXC_OK ? err->status
-                                       : pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY,
-                                                     "PNG: cannot allocate %zu bytes", row_bytes);
+            st = png_alloc_fail(err, "a BGR row before encoding", row_bytes);
             goto done;
         }
     }
