@@ -54,6 +54,33 @@ static inline uint32_t redepth(uint32_t v, bool from_wide, bool to_wide)
     return to_wide ? v * 257u : v >> 8;
 }
 
+/* Fast paths for the common 8-bit conversions; false when the pair has none. */
+static bool convert_row_u8(const uint8_t *src, const layout_map *s, uint8_t *dst, const layout_map *d,
+                           size_t width)
+{
+    const size_t sn = (size_t)s->n, dn = (size_t)d->n;
+    if (d->gray && !s->gray) {
+        const int r = s->r, g = s->g, b = s->b;
+        for (size_t x = 0; x < width; x++, src += sn, dst += dn) {
+            dst[0] = (uint8_t)((src[r] * 19595u + src[g] * 38470u + src[b] * 7471u + 0x8000u) >> 16);
+            if (d->a >= 0) dst[d->a] = s->a >= 0 ? src[s->a] : 255;
+        }
+        return true;
+    }
+    if (!d->gray) {
+        const int r = s->r, g = s->g, b = s->b, a = s->a;
+        for (size_t x = 0; x < width; x++, src += sn, dst += dn) {
+            uint8_t R = src[r], G = src[g], B = src[b];
+            dst[d->r] = R;
+            dst[d->g] = G;
+            dst[d->b] = B;
+            if (d->a >= 0) dst[d->a] = a >= 0 ? src[a] : 255;
+        }
+        return true;
+    }
+    return false;
+}
+
 void pxc_convert_row(const void *src, pxc_color_spec src_color, pxc_sample_type src_type, void *dst,
                      pxc_color_spec dst_color, pxc_sample_type dst_type, size_t width)
 {
@@ -69,6 +96,7 @@ void pxc_convert_row(const void *src, pxc_color_spec src_color, pxc_sample_type 
     }
     layout_map s, d;
     if (!map_of(src_color, &s) || !map_of(dst_color, &d)) return;
+    if (!sw && !dw && !s.cmyk && convert_row_u8(src, &s, dst, &d, width)) return;
     const uint32_t maxv = sw ? 65535u : 255u;
     for (size_t x = 0; x < width; x++) {
         size_t si = x * (size_t)s.n, di = x * (size_t)d.n;
