@@ -448,8 +448,8 @@ static void test_output_forms(void)
     static const pxc_color_spec colors[] = {PXC_COLOR_GRAY, PXC_COLOR_GRAY_ALPHA, PXC_COLOR_RGB,
                                             PXC_COLOR_BGR,  PXC_COLOR_RGBA,       PXC_COLOR_BGRA};
     const uint32_t w = 5, h = 3;
-    for (int kind = 0; kind < 3; kind++) {
-        /* kind 0: 4-bit palette, 1: 32-bit BGRA, 2: 16-bit 565 */
+    for (int kind = 0; kind < 4; kind++) {
+        /* kind 0: 4-bit palette, 1: 32-bit BGRA, 2: 16-bit 565, 3: 32-bit BI_RGB (X byte, no alpha) */
         uint32_t v[15];
         uint8_t rgba[15][4];
         uint8_t pal[16][3];
@@ -463,9 +463,10 @@ static void test_output_forms(void)
                 v[i] = rnd() % 16;
                 memcpy(rgba[i], pal[v[i]], 3);
                 rgba[i][3] = 255;
-            } else if (kind == 1) {
+            } else if (kind == 1 || kind == 3) {
                 v[i] = rnd() ^ (rnd() << 16);
                 for (int c = 0; c < 4; c++) rgba[i][c] = scale8(v[i], m8888[c]);
+                if (kind == 3) rgba[i][3] = 255;
             } else {
                 v[i] = rnd() & 0xFFFF;
                 for (int c = 0; c < 3; c++) rgba[i][c] = scale8(v[i], m565[c]);
@@ -480,6 +481,8 @@ static void test_output_forms(void)
             s.bpp = 32;
             s.compression = 3;
             memcpy(s.masks, m8888, sizeof(s.masks));
+        } else if (kind == 3) {
+            s.bpp = 32;
         } else {
             s.bpp = 16;
             s.compression = 3;

@@ -160,6 +160,50 @@ static void bitfield_row(const pxc_bmp_header *h, const field *f, const uint8_t 
     }
 }
 
+/*
+ * 8-bit B, G, R (sn = 3) or B, G, R, A/X (sn = 4) pixels to RGB, BGR, RGBA or
+ * BGRA; false for other outputs (left to pxc_convert_row()).
+ */
+static inline bool bgr_row_fast(const uint8_t *restrict src, uint32_t sn, bool src_alpha, uint8_t *restrict dst,
+                                pxc_color_spec dc, pxc_sample_type dt, uint32_t w)
+{
+    if (dt != PXC_SAMPLE_U8) return false;
+    switch (dc) {
+    case PXC_COLOR_RGB:
+        for (uint32_t x = 0; x < w; x++, src += sn, dst += 3) {
+            dst[0] = src[2];
+            dst[1] = src[1];
+            dst[2] = src[0];
+        }
+        return true;
+    case PXC_COLOR_BGR:
+        for (uint32_t x = 0; x < w; x++, src += sn, dst += 3) {
+            dst[0] = src[0];
+            dst[1] = src[1];
+            dst[2] = src[2];
+        }
+        return true;
+    case PXC_COLOR_RGBA:
+        for (uint32_t x = 0; x < w; x++, src += sn, dst += 4) {
+            dst[0] = src[2];
+            dst[1] = src[1];
+            dst[2] = src[0];
+            dst[3] = src_alpha ? src[3] : 255;
+        }
+        return true;
+    case PXC_COLOR_BGRA:
+        for (uint32_t x = 0; x < w; x++, src += sn, dst += 4) {
+            dst[0] = src[0];
+            dst[1] = src[1];
+            dst[2] = src[2];
+            dst[3] = src_alpha ? src[3] : 255;
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
 static pxc_status decode_uncompressed(bmp_dec *s)
 {
     pxc_decode_job *job = s->job;
@@ -181,17 +225,28 @@ static pxc_status decode_uncompressed(bmp_dec *s)
         return PXC_OK;
     }
     if (h->bit_count == 24 && h->compression == PXC_BMP_RGB) {
-        for (uint32_t y = 0; y < h->height; y++)
-            pxc_convert_row(base + (size_t)y * h->row_bytes, PXC_COLOR_BGR, PXC_SAMPLE_U8, out_row(s, y),
-                            job->out_color, job->out_type, h->width);
+        for (uint32_t y = 0; y < h->height; y++) {
+            const uint8_t *src = base + (size_t)y * h->row_bytes;
+            uint8_t *dst = out_row(s, y);
+            if (!bgr_row_fast(src, 3, false, dst, job->out_color, job->out_type, h->width))
+                pxc_convert_row(src, PXC_COLOR_BGR, PXC_SAMPLE_U8, dst, job->out_color, job->out_type, h->width);
+        }
         return PXC_OK;
     }
-    if (h->standard_masks && (h->has_alpha || !has_alpha_channel(job->out_color))) {
-        /* B, G, R, A/X bytes: when X is present the output drops it */
-        for (uint32_t y = 0; y < h->height; y++)
-            pxc_convert_row(base + (size_t)y * h->row_bytes, PXC_COLOR_BGRA, PXC_SAMPLE_U8, out_row(s, y),
-                            job->out_color, job->out_type, h->width);
-        return PXC_OK;
+    if (h->standard_masks) {
+        /* B, G, R, A/X bytes; an X byte never becomes alpha */
+        const bool fast = job->out_type == PXC_SAMPLE_U8 && job->out_color != PXC_COLOR_GRAY &&
+                          job->out_color != PXC_COLOR_GRAY_ALPHA;
+        if (fast || h->has_alpha || !has_alpha_channel(job->out_color)) {
+            for (uint32_t y = 0; y < h->height; y++) {
+                const uint8_t *src = base + (size_t)y * h->row_bytes;
+                uint8_t *dst = out_row(s, y);
+                if (!bgr_row_fast(src, 4, h->has_alpha, dst, job->out_color, job->out_type, h->width))
+                    pxc_convert_row(src, PXC_COLOR_BGRA, PXC_SAMPLE_U8, dst, job->out_color, job->out_type,
+                                    h->width);
+            }
+            return PXC_OK;
+        }
     }
     /* any bit fields */
     field f[4];
@@ -365,23 +420,17 @@ static bool bmp_can_decode(const pxc_decode_job *job, pxc_err *why)
 static pxc_status bmp_decode(pxc_decode_job *job)
 {
     if (!bmp_can_decode(job, job->err)) return job->err->status;
-    pxc_bmp_header *h = pxc_budget_malloc(job->budget, sizeof(*h), job->err);
-    if (!h) return alloc_failed(job->err);
-    pxc_status st = pxc_bmp_read_header(job->data, job->size, h, job->err);
-    if (st == PXC_OK && (h->width != job->info->width || h->height != job->info->height))
-        st = pxc_err_set(job->err, PXC_ERROR_INTERNAL, "BMP: header does not match the parsed image info");
-    if (st == PXC_OK) {
-        bmp_dec s;
-        s.job = job;
-        s.h = h;
-        s.px = (size_t)job->out_channels * pxc_sample_size(job->out_type);
-        if (h->compression == PXC_BMP_RLE8 || h->compression == PXC_BMP_RLE4)
-            st = rle_decode(&s);
-        else
-            st = decode_uncompressed(&s);
-    }
-    pxc_budget_free(job->budget, h, sizeof(*h));
-    return st;
+    pxc_bmp_header h;
+    pxc_status st = pxc_bmp_read_header(job->data, job->size, &h, job->err);
+    if (st != PXC_OK) return st;
+    if (h.width != job->info->width || h.height != job->info->height)
+        return pxc_err_set(job->err, PXC_ERROR_INTERNAL, "BMP: header does not match the parsed image info");
+    bmp_dec s;
+    s.job = job;
+    s.h = &h;
+    s.px = (size_t)job->out_channels * pxc_sample_size(job->out_type);
+    if (h.compression == PXC_BMP_RLE8 || h.compression == PXC_BMP_RLE4) return rle_decode(&s);
+    return decode_uncompressed(&s);
 }
 
 /* ---- encoding ------------------------------------------------------------- */

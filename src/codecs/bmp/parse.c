@@ -231,14 +231,13 @@ pxc_status pxc_bmp_read_header(const uint8_t *d, size_t size, pxc_bmp_header *h,
                                "(%u colours from offset %zu)", count, pal_start);
         h->palette_count = count;
         h->gray_palette = true;
-        for (uint32_t i = 0; i < count && i < 256; i++) {
+        for (uint32_t i = 0; i < count; i++) {
             const uint8_t *p = d + pal_start + (size_t)i * entry;
             h->palette[i][0] = p[2];
             h->palette[i][1] = p[1];
             h->palette[i][2] = p[0];
             if (p[0] != p[1] || p[1] != p[2]) h->gray_palette = false;
         }
-        if (h->palette_count > 256) h->palette_count = 256;
     }
 
     /* row geometry (uncompressed): ((w * bc + 31) / 32) * 4 */
