@@ -104,8 +104,12 @@ typedef struct cli_session {
     size_t batch;            /* resolved batch size */
 } cli_session;
 
-/** Creates the context and, when asked, a decoder and an encoder; reports failures. */
-bool cli_session_open(cli_session *s, const cli_common *c, bool want_decoder, bool want_encoder);
+/**
+ * Creates the context and, when asked, a decoder and an encoder; reports failures.
+ * @return CLI_EXIT_OK, CLI_EXIT_USAGE (a bad options string) or CLI_EXIT_FAILURE.
+ */
+int cli_session_open(cli_session *s, const char *command, const cli_common *c, bool want_decoder,
+                     bool want_encoder);
 void cli_session_close(cli_session *s);
 
 /* ---- util.c -------------------------------------------------------------- */

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static void print_help(FILE *f)
@@ -55,7 +56,9 @@ static void print_help(FILE *f)
         "the other inputs are still converted. An output that would replace one of the\n"
         "inputs, or that two inputs would share, is refused. Exit status 1 when any\n"
         "input failed, 2 for a wrong command line, 0 otherwise. A progress bar is drawn\n"
-        "on stderr when it is a terminal.\n",
+        "on stderr when it is a terminal. Ctrl-C (SIGINT) or SIGTERM stops after the\n"
+        "batch in flight has been written (exit status 128 + the signal); a second one\n"
+        "stops at once.\n",
         CLI_NAME, CLI_NAME);
 }
 
@@ -77,12 +80,14 @@ static bool target_from_format(const char *fmt, convert_target *t)
 
     if (len == 0 || len + 2 > sizeof(ext))
         return false;
+    ext[0] = '.';
+    memcpy(ext + 1, fmt[0] == '.' ? fmt + 1 : fmt, len + 1);
     codec = pxc_codec_lookup(fmt);
     if (!codec) {
-        ext[0] = '.';
-        memcpy(ext + 1, fmt[0] == '.' ? fmt + 1 : fmt, len + 1);
         codec = pxc_codec_lookup(ext);
         is_ext = codec != NULL;
+    } else if (strcasecmp(fmt, codec) != 0 && pxc_codec_lookup(ext) == codec) {
+        is_ext = true;   /* "ppm", "jpg": a known extension of the codec */
     }
     if (!codec)
         return false;
@@ -100,46 +105,107 @@ static bool target_from_format(const char *fmt, convert_target *t)
     return true;
 }
 
-/* Builds plan->outputs; refuses (NULL output, one error line) outputs that are
- * inputs or that an earlier input already claims. */
+/* File identity of an input, for finding outputs that would replace one. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+    size_t input;
+} file_id;
+
+static int compare_ids(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x->input < y->input ? -1 : (x->input > y->input);
+}
+
+static const char *const *sort_names;
+
+static int compare_outputs(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int r = strcmp(sort_names[x], sort_names[y]);
+    return r ? r : (x < y ? -1 : (x > y));
+}
+
+/* Builds plan->outputs and refuses (NULL output, one error line) those that
+ * are an input, or that an earlier input already claims. O(n log n). */
 static bool plan_outputs(convert_plan *plan, const char *out, bool dir_mode, size_t *refused)
 {
     cli_inputs *in = &plan->inputs;
-    size_t i, j;
+    size_t n = in->count, nids = 0, i;
+    file_id *ids = NULL;
+    size_t *order = NULL;
+    const char **why = NULL;
+    bool ok = false;
 
-    plan->outputs = calloc(in->count ? in->count : 1, sizeof(*plan->outputs));
-    if (!plan->outputs)
-        return false;
-    for (i = 0; i < in->count; i++) {
+    plan->outputs = calloc(n + 1, sizeof(*plan->outputs));
+    ids = calloc(n + 1, sizeof(*ids));
+    order = calloc(n + 1, sizeof(*order));
+    why = calloc(n + 1, sizeof(*why));
+    if (!plan->outputs || !ids || !order || !why)
+        goto done;
+    for (i = 0; i < n; i++) {
         plan->outputs[i] = dir_mode ? cli_output_name(out, in->paths[i], plan->target.ext)
                                     : strdup(out);
         if (!plan->outputs[i])
-            return false;
+            goto done;
+        if (in->exists[i]) {
+            ids[nids].dev = in->dev[i];
+            ids[nids].ino = in->ino[i];
+            ids[nids].input = i;
+            nids++;
+        }
+        order[i] = i;
     }
-    for (i = 0; i < in->count; i++) {
+    qsort(ids, nids, sizeof(*ids), compare_ids);
+    for (i = 0; i < n; i++) {
         struct stat st;
-        const char *why = NULL;
-        if (stat(plan->outputs[i], &st) == 0) {
-            for (j = 0; j < in->count; j++) {
-                if (in->exists[j] && in->dev[j] == st.st_dev && in->ino[j] == st.st_ino) {
-                    why = j == i ? "is the input itself" : "is another input";
-                    break;
-                }
+        file_id key, *hit;
+        if (stat(plan->outputs[i], &st) != 0)
+            continue;
+        key.dev = st.st_dev;
+        key.ino = st.st_ino;
+        key.input = 0;   /* the first entry for this file */
+        hit = NULL;
+        for (size_t lo = 0, hi = nids; lo < hi;) {
+            size_t mid = lo + (hi - lo) / 2;
+            int r = compare_ids(&ids[mid], &key);
+            if (r < 0) {
+                lo = mid + 1;
+            } else {
+                if (ids[mid].dev == key.dev && ids[mid].ino == key.ino)
+                    hit = &ids[mid];
+                hi = mid;
             }
         }
-        for (j = 0; !why && j < i; j++) {
-            if (plan->outputs[j] && strcmp(plan->outputs[j], plan->outputs[i]) == 0)
-                why = "is also the output of an earlier input";
-        }
-        if (why) {
-            cli_error("%s: output refused: '%s' %s; not overwriting it", in->paths[i],
-                      plan->outputs[i], why);
-            free(plan->outputs[i]);
-            plan->outputs[i] = NULL;
-            (*refused)++;
-        }
+        if (hit)
+            why[i] = hit->input == i ? "is the input itself" : "is another input";
     }
-    return true;
+    sort_names = (const char *const *)plan->outputs;
+    qsort(order, n, sizeof(*order), compare_outputs);
+    for (i = 1; i < n; i++) {
+        if (!why[order[i]] && strcmp(plan->outputs[order[i - 1]], plan->outputs[order[i]]) == 0)
+            why[order[i]] = "is also the output of an earlier input";
+    }
+    for (i = 0; i < n; i++) {
+        if (!why[i])
+            continue;
+        cli_error("%s: output refused: '%s' %s; not overwriting it", in->paths[i],
+                  plan->outputs[i], why[i]);
+        free(plan->outputs[i]);
+        plan->outputs[i] = NULL;
+        (*refused)++;
+    }
+    ok = true;
+done:
+    free(ids);
+    free(order);
+    free(why);
+    return ok;
 }
 
 static void plan_free(convert_plan *plan)
@@ -189,7 +255,7 @@ int cli_cmd_convert(int argc, char **argv)
     size_t operands = 0, refused = 0, failed;
     double v;
     long n;
-    int id;
+    int id, rc;
 
     memset(&plan, 0, sizeof(plan));
     memset(&common, 0, sizeof(common));
@@ -320,9 +386,10 @@ int cli_cmd_convert(int argc, char **argv)
     plan.force_gray = plan.enc.chroma_subsampling == PXC_CSS_GRAY;
 
     /* the decoder and encoder first: a bad --backend or --options creates nothing */
-    if (!cli_session_open(&session, &common, true, true)) {
+    rc = cli_session_open(&session, "convert", &common, true, true);
+    if (rc != CLI_EXIT_OK) {
         plan_free(&plan);
-        return CLI_EXIT_FAILURE;
+        return rc;
     }
     if (dir_mode) {
         char detail[512];
@@ -350,6 +417,8 @@ int cli_cmd_convert(int argc, char **argv)
         cli_error("cannot write to standard output");
         return CLI_EXIT_FAILURE;
     }
+    if (convert_stop_signal())
+        return 128 + convert_stop_signal();
     return (failed || refused) ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 
 usage:

@@ -177,9 +177,10 @@ int cli_cmd_decode(int argc, char **argv)
         goto usage;
     }
 
-    if (!cli_session_open(&session, &common, true, false)) {
+    rc = cli_session_open(&session, "decode", &common, true, false);
+    if (rc != CLI_EXIT_OK) {
         cli_inputs_free(&inputs);
-        return CLI_EXIT_FAILURE;
+        return rc;
     }
     files = calloc(inputs.count, sizeof(*files));
     streams = calloc(session.batch, sizeof(*streams));

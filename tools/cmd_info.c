@@ -171,7 +171,7 @@ int cli_cmd_info(int argc, char **argv)
 
     memset(&common, 0, sizeof(common));
     common.threads = 1;   /* probing runs on this thread; no pool needed */
-    if (!cli_session_open(&session, &common, false, false)) {
+    if (cli_session_open(&session, "info", &common, false, false) != CLI_EXIT_OK) {
         cli_inputs_free(&inputs);
         return CLI_EXIT_FAILURE;
     }

@@ -30,9 +30,14 @@ typedef struct convert_plan {
 /**
  * Converts every input whose output is set: batches of session->batch inputs
  * are decoded with pxc_decode_batch, encoded with pxc_encode_batch and written
- * with pxc_write_file_atomic. Failures are reported one line each.
+ * with pxc_write_file_atomic. Failures are reported one line each. SIGINT or
+ * SIGTERM stops it after the batch in flight; the inputs not reached count as
+ * failed.
  * @return the number of inputs that failed (refused ones excluded).
  */
 size_t convert_run(cli_session *session, const convert_plan *plan);
+
+/** The signal (SIGINT, SIGTERM) that stopped convert_run() early, 0 when none. */
+int convert_stop_signal(void);
 
 #endif /* PIXCODEC_CLI_CONVERT_H */

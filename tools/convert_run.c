@@ -4,8 +4,38 @@
  */
 #include "convert.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* SIGINT / SIGTERM: finish the batch in flight (so that no temporary file is
+ * left behind), then stop. A second signal acts as usual. */
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    if (on) {
+        sa.sa_handler = on_signal;
+        sa.sa_flags = SA_RESETHAND;
+    } else {
+        sa.sa_handler = SIG_DFL;
+    }
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int convert_stop_signal(void)
+{
+    return (int)stop_signal;
+}
 
 /* One input of the batch being converted. */
 typedef struct item {
@@ -301,7 +331,8 @@ size_t convert_run(cli_session *s, const convert_plan *plan)
     cli_active_progress = &progress;
     cli_progress_update(&progress, 0);
 
-    while (next < in->count) {
+    catch_signals(true);
+    while (next < in->count && !stop_signal) {
         size_t n = 0;
         while (n < s->batch && next < in->count) {
             if (plan->outputs[next]) {
@@ -324,8 +355,16 @@ size_t convert_run(cli_session *s, const convert_plan *plan)
         done += n;
         cli_progress_update(&progress, done);
     }
-    cli_progress_finish(&progress);
-    cli_active_progress = NULL;
+    catch_signals(false);
+    if (stop_signal) {
+        cli_progress_clear(&progress);
+        cli_active_progress = NULL;
+        cli_error("interrupted: %zu of %zu inputs not converted", todo - done, todo);
+        failed += todo - done;
+    } else {
+        cli_progress_finish(&progress);
+        cli_active_progress = NULL;
+    }
     scratch_free(&w);
     return failed;
 }

@@ -5,7 +5,23 @@
 
 #include <string.h>
 
-bool cli_session_open(cli_session *s, const cli_common *c, bool want_decoder, bool want_encoder)
+/* A bad options string is a command-line mistake (exit 2); anything else is a failure. */
+static int setup_failed(cli_session *s, const char *command, const char *what, pxc_status st)
+{
+    const char *detail = pxc_context_last_error(s->ctx);
+    int rc = CLI_EXIT_FAILURE;
+    if (st == PXC_ERROR_INVALID_OPTION) {
+        cli_usage_error(command, "%s: %s: %s", what, pxc_strerror(st), detail);
+        rc = CLI_EXIT_USAGE;
+    } else {
+        cli_report(what, st, detail);
+    }
+    cli_session_close(s);
+    return rc;
+}
+
+int cli_session_open(cli_session *s, const char *command, const cli_common *c, bool want_decoder,
+                     bool want_encoder)
 {
     pxc_context_settings cs;
     pxc_status st;
@@ -18,7 +34,7 @@ bool cli_session_open(cli_session *s, const cli_common *c, bool want_decoder, bo
     if (st != PXC_OK) {
         cli_report("cannot create a context", st, NULL);
         s->ctx = NULL;
-        return false;
+        return CLI_EXIT_FAILURE;
     }
     if (want_decoder) {
         pxc_decoder_settings ds;
@@ -32,9 +48,7 @@ bool cli_session_open(cli_session *s, const cli_common *c, bool want_decoder, bo
         st = pxc_decoder_create(s->ctx, &ds, &s->dec);
         if (st != PXC_OK) {
             s->dec = NULL;
-            cli_report("cannot create the decoder", st, pxc_context_last_error(s->ctx));
-            cli_session_close(s);
-            return false;
+            return setup_failed(s, command, "cannot create the decoder", st);
         }
     }
     if (want_encoder) {
@@ -49,16 +63,14 @@ bool cli_session_open(cli_session *s, const cli_common *c, bool want_decoder, bo
         st = pxc_encoder_create(s->ctx, &es, &s->enc);
         if (st != PXC_OK) {
             s->enc = NULL;
-            cli_report("cannot create the encoder", st, pxc_context_last_error(s->ctx));
-            cli_session_close(s);
-            return false;
+            return setup_failed(s, command, "cannot create the encoder", st);
         }
     }
     threads = pxc_context_num_threads(s->ctx);
     if (threads < 1)
         threads = 1;
     s->batch = c->batch > 0 ? (size_t)c->batch : (size_t)threads * 4;
-    return true;
+    return CLI_EXIT_OK;
 }
 
 void cli_session_close(cli_session *s)
