@@ -17,12 +17,19 @@
  *   batch_fast  pixcodec pxc_decode_batch, context of --threads threads
  *               (0 = all online cores), --batch images per call
  *   batch_fancy same with ":fancy_upsampling=1"
+ *   reuse_fast  pxc_decode_batch as batch_fast, but into caller-supplied
+ *               images wrapping --batch buffers that are allocated once and
+ *               reused for every call (the zero-allocation way to run batches)
+ *   reuse_fancy same with ":fancy_upsampling=1"
  *
- * Every row decodes to packed 8-bit RGB, allocates a fresh output buffer per
- * image and frees it after the image (TurboJPEG: malloc/free around
- * tjDecompress2; pixcodec: pxc_decode allocates, pxc_image_destroy frees), and
- * pays its own header parse. pixcodec code streams are created from memory
- * (PXC_MEMORY_BORROW) and destroyed inside the timed loop as well.
+ * Every row decodes to packed 8-bit RGB and pays its own header parse. All rows
+ * but reuse_* allocate a fresh output buffer per image and free it after use
+ * (TurboJPEG: malloc/free around tjDecompress2; pixcodec: pxc_decode or
+ * pxc_decode_batch allocates, pxc_image_destroy frees). A batch holds all its
+ * outputs at once, so batch_* ask the allocator for --batch buffers per call.
+ * pixcodec code streams are created from memory (PXC_MEMORY_BORROW) and
+ * destroyed inside the timed loop. Minor page faults per image are reported
+ * too (getrusage, whole process).
  *
  * Before timing, every image is decoded once by TurboJPEG and once by pixcodec
  * with both upsampling settings and the outputs are compared byte for byte
@@ -36,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,6 +165,7 @@ typedef struct bench {
     pxc_code_stream **streams;
     pxc_image **images;
     pxc_sample_status *statuses;
+    uint8_t **slots; /* reuse_*: one buffer per batch position, max image size */
 } bench;
 
 static void tj_fail(bench *b, size_t i, const char *what)
@@ -243,6 +252,37 @@ static void pass_pxc_batch(bench *b, pxc_decoder *dec)
     }
 }
 
+/* As pass_pxc_batch, into images wrapping the preallocated slot buffers. */
+static void pass_pxc_batch_reuse(bench *b, pxc_decoder *dec)
+{
+    const photo_set *set = b->set;
+    for (size_t off = 0; off < set->n; off += b->batch) {
+        size_t m = set->n - off < b->batch ? set->n - off : b->batch;
+        for (size_t k = 0; k < m; k++) {
+            const photo *p = &set->v[off + k];
+            pxc_image_desc desc;
+            pxc_status st = pxc_code_stream_from_memory(b->ctxn, p->data, p->size, PXC_MEMORY_BORROW, &b->streams[k]);
+            if (st != PXC_OK) pxc_fail("pxc_code_stream_from_memory", p->path, st, pxc_context_last_error(b->ctxn));
+            if ((st = pxc_decoder_output_desc(dec, b->streams[k], NULL, &desc)) != PXC_OK)
+                pxc_fail("pxc_decoder_output_desc", p->path, st, pxc_decoder_last_error(dec));
+            if ((st = pxc_image_create(b->ctxn, &desc, b->slots[k], &b->images[k])) != PXC_OK)
+                pxc_fail("pxc_image_create", p->path, st, pxc_context_last_error(b->ctxn));
+        }
+        pxc_status st = pxc_decode_batch(dec, m, b->streams, NULL, b->images, b->statuses);
+        if (st != PXC_OK) {
+            for (size_t k = 0; k < m; k++)
+                if (b->statuses[k].status != PXC_OK)
+                    pxc_fail("pxc_decode_batch", set->v[off + k].path, b->statuses[k].status, b->statuses[k].detail);
+            pxc_fail("pxc_decode_batch", "the batch", st, pxc_decoder_last_error(dec));
+        }
+        for (size_t k = 0; k < m; k++) {
+            sink += b->slots[k][0];
+            pxc_image_destroy(b->images[k]); /* the wrapper only: the slot stays */
+            pxc_code_stream_destroy(b->streams[k]);
+        }
+    }
+}
+
 /* ---- byte-for-byte check ------------------------------------------------ */
 
 /* Returns the number of images whose pixcodec output equals TurboJPEG's. */
@@ -276,10 +316,20 @@ static size_t check_equal(bench *b, int tj_flags, pxc_decoder *dec, const char *
 
 /* ---- statistics and output ---------------------------------------------- */
 
-enum { ROW_TJ_FAST, ROW_TJ_FANCY, ROW_PXC_FAST, ROW_PXC_FANCY, ROW_BATCH_FAST, ROW_BATCH_FANCY, ROW_COUNT };
+enum {
+    ROW_TJ_FAST, ROW_TJ_FANCY, ROW_PXC_FAST, ROW_PXC_FANCY, ROW_BATCH_FAST, ROW_BATCH_FANCY,
+    ROW_REUSE_FAST, ROW_REUSE_FANCY, ROW_COUNT
+};
 
-static const char *const row_key[ROW_COUNT] = {"tj_fast", "tj_fancy", "pxc_fast", "pxc_fancy", "batch_fast",
-                                               "batch_fancy"};
+static const char *const row_key[ROW_COUNT] = {"tj_fast",    "tj_fancy",    "pxc_fast",   "pxc_fancy",
+                                               "batch_fast", "batch_fancy", "reuse_fast", "reuse_fancy"};
+
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -307,17 +357,20 @@ static void usage(void)
     fprintf(stderr,
             "usage: jpeg_batch [--reps N] [--batch N] [--threads N] [--limit N] PATH...\n"
             "  PATH     a JPEG file or a folder of *.jpg / *.jpeg\n"
-            "  --reps   timed passes per row, best and median reported (default 5)\n"
+            "  --reps   timed passes per row, best and median reported (default 7)\n"
             "  --batch  images per pxc_decode_batch call (default 64; 0 = whole set)\n"
             "  --threads  batch context threads (default 0 = all online cores)\n"
-            "  --limit  use only the first N files (default all)\n");
+            "  --limit  use only the first N files (default all)\n"
+            "  --rows   comma-separated subset of the rows: tj_fast, tj_fancy, pxc_fast, pxc_fancy,\n"
+            "           batch_fast, batch_fancy, reuse_fast, reuse_fancy (default all)\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    int reps = 5, threads = 0;
+    int reps = 7, threads = 0;
     long batch = 64, limit = 0;
+    const char *rows_arg = NULL;
     photo_set set = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -325,6 +378,9 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--batch") == 0) batch = parse_long(a, argv[++i], 0);
         else if (strcmp(a, "--threads") == 0) threads = (int)parse_long(a, argv[++i], 0);
         else if (strcmp(a, "--limit") == 0) limit = parse_long(a, argv[++i], 0);
+        else if (strcmp(a, "--rows") == 0) {
+            if (!(rows_arg = argv[++i])) usage();
+        }
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) usage();
         else if (a[0] == '-') usage();
         else add_path(&set, a);
@@ -332,6 +388,18 @@ int main(int argc, char **argv)
     if (set.n == 0) {
         fprintf(stderr, "jpeg_batch: no JPEG files given\n");
         usage();
+    }
+    int use[ROW_COUNT];
+    for (int r = 0; r < ROW_COUNT; r++) use[r] = rows_arg == NULL;
+    if (rows_arg) {
+        char *list = strdup(rows_arg), *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            int found = 0;
+            for (int r = 0; r < ROW_COUNT; r++)
+                if (strcmp(tok, row_key[r]) == 0) use[r] = found = 1;
+            if (!found) die("unknown row '%s'%s", tok, "");
+        }
+        free(list);
     }
     set.loaded = set.n;
     if (limit > 0 && (size_t)limit < set.n) set.n = (size_t)limit;
@@ -347,6 +415,7 @@ int main(int argc, char **argv)
     size_t bytes = 0;
     int wmin = 1 << 30, wmax = 0, hmin = 1 << 30, hmax = 0;
     int css_count[TJ_NUMSAMP] = {0};
+    size_t max_image_bytes = 0;
     for (size_t i = 0; i < set.n; i++) {
         photo *p = &set.v[i];
         int ss, cs;
@@ -359,6 +428,8 @@ int main(int argc, char **argv)
         if (p->height < hmin) hmin = p->height;
         if (p->height > hmax) hmax = p->height;
         if (ss >= 0 && ss < TJ_NUMSAMP) css_count[ss]++;
+        size_t ib = (size_t)p->width * (size_t)p->height * 3;
+        if (ib > max_image_bytes) max_image_bytes = ib;
     }
 
     pxc_context_settings cs;
@@ -381,7 +452,12 @@ int main(int argc, char **argv)
     b.streams = calloc(b.batch, sizeof(*b.streams));
     b.images = calloc(b.batch, sizeof(*b.images));
     b.statuses = calloc(b.batch, sizeof(*b.statuses));
-    if (!b.streams || !b.images || !b.statuses) die("out of memory%s%s", "", "");
+    b.slots = calloc(b.batch, sizeof(*b.slots));
+    if (!b.streams || !b.images || !b.statuses || !b.slots) die("out of memory%s%s", "", "");
+    for (size_t k = 0; k < b.batch; k++) {
+        if (!(b.slots[k] = malloc(max_image_bytes))) die("out of memory%s%s", "", "");
+        memset(b.slots[k], 0, max_image_bytes); /* fault the pages in before timing */
+    }
     const int nthreads = pxc_context_num_threads(b.ctxn);
 
     printf("photos: %zu JPEGs, %.1f MB encoded, %.1f megapixels in all (%.2f MP each on average), "
@@ -407,15 +483,19 @@ int main(int argc, char **argv)
     printf("@@ check %s\n", check_ok ? "PASS" : "FAIL");
     fflush(stdout);
     pass_pxc_batch(&b, b.decn_fast); /* warm the pool and the allocator's arenas */
+    pass_pxc_batch_reuse(&b, b.decn_fast);
 
     /* ---- timed passes, interleaved ---- */
     double *t[ROW_COUNT];
+    long faults[ROW_COUNT] = {0};
     for (int r = 0; r < ROW_COUNT; r++) {
         t[r] = calloc((size_t)reps, sizeof(double));
         if (!t[r]) die("out of memory%s%s", "", "");
     }
     for (int rep = 0; rep < reps; rep++) {
         for (int r = 0; r < ROW_COUNT; r++) {
+            if (!use[r]) continue;
+            long f0 = minor_faults();
             double t0 = now_s();
             switch (r) {
             case ROW_TJ_FAST: pass_tj(&b, TJFLAG_FASTUPSAMPLE); break;
@@ -424,14 +504,21 @@ int main(int argc, char **argv)
             case ROW_PXC_FANCY: pass_pxc_single(&b, b.dec1_fancy); break;
             case ROW_BATCH_FAST: pass_pxc_batch(&b, b.decn_fast); break;
             case ROW_BATCH_FANCY: pass_pxc_batch(&b, b.decn_fancy); break;
+            case ROW_REUSE_FAST: pass_pxc_batch_reuse(&b, b.decn_fast); break;
+            case ROW_REUSE_FANCY: pass_pxc_batch_reuse(&b, b.decn_fancy); break;
             }
             t[r][rep] = now_s() - t0;
+            faults[r] += minor_faults() - f0;
         }
         fprintf(stderr, "  pass %d/%d done\n", rep + 1, reps);
     }
 
     double best[ROW_COUNT], med[ROW_COUNT];
     for (int r = 0; r < ROW_COUNT; r++) {
+        if (!use[r]) {
+            best[r] = med[r] = 0.0;
+            continue;
+        }
         med[r] = median(t[r], reps); /* sorts: t[r][0] is the best */
         best[r] = t[r][0];
     }
@@ -442,36 +529,53 @@ int main(int argc, char **argv)
     snprintf(label[ROW_PXC_FANCY], 96, "(b') pixcodec pxc_decode, 1 thread, fancy=1");
     snprintf(label[ROW_BATCH_FAST], 96, "(c)  pixcodec pxc_decode_batch, %d thr, default", nthreads);
     snprintf(label[ROW_BATCH_FANCY], 96, "(c') pixcodec pxc_decode_batch, %d thr, fancy=1", nthreads);
+    snprintf(label[ROW_REUSE_FAST], 96, "(d)  same as (c), reused output buffers");
+    snprintf(label[ROW_REUSE_FANCY], 96, "(d') same as (c'), reused output buffers");
 
     const double n = (double)set.n, mp = set.megapixels;
-    printf("\n%-48s %9s %9s %8s %8s %9s\n", "row (best of the timed passes, median also)", "images/s", "(median)",
-           "MP/s", "(median)", "ms/image");
+    printf("\n%-48s %9s %9s %8s %8s %9s %8s\n", "row (best of the timed passes, median also)", "images/s",
+           "(median)", "MP/s", "(median)", "ms/image", "faults");
     for (int r = 0; r < ROW_COUNT; r++) {
-        printf("%-48s %9.1f %9.1f %8.1f %8.1f %9.2f\n", label[r], n / best[r], n / med[r], mp / best[r], mp / med[r],
-               1e3 * best[r] / n);
+        if (!use[r]) continue;
+        const double fpi = (double)faults[r] / ((double)reps * n);
+        printf("%-48s %9.1f %9.1f %8.1f %8.1f %9.2f %8.0f\n", label[r], n / best[r], n / med[r], mp / best[r],
+               mp / med[r], 1e3 * best[r] / n, fpi);
+        printf("@@ %s_faults_per_image %.1f\n", row_key[r], fpi);
         printf("@@ %s_ips_best %.3f\n@@ %s_ips_median %.3f\n", row_key[r], n / best[r], row_key[r], n / med[r]);
         printf("@@ %s_mps_best %.3f\n@@ %s_mps_median %.3f\n", row_key[r], mp / best[r], row_key[r], mp / med[r]);
     }
 
-    const double r_single = best[ROW_TJ_FAST] / best[ROW_PXC_FAST];
-    const double r_single_fancy = best[ROW_TJ_FANCY] / best[ROW_PXC_FANCY];
-    const double r_batch = best[ROW_TJ_FAST] / best[ROW_BATCH_FAST];
-    const double r_batch_fancy = best[ROW_TJ_FANCY] / best[ROW_BATCH_FANCY];
+    static const struct {
+        int num, den;
+        const char *label;
+        double target; /* 0: none */
+    } ratios[] = {
+        {ROW_PXC_FAST, ROW_TJ_FAST, "(b)/(a)   pixcodec single / TurboJPEG, fast upsampling ", 0.95},
+        {ROW_PXC_FANCY, ROW_TJ_FANCY, "(b')/(a') pixcodec single / TurboJPEG, fancy upsampling", 0},
+        {ROW_BATCH_FAST, ROW_TJ_FAST, "(c)/(a)   pixcodec batch / TurboJPEG 1 thread, fast    ", 1.8},
+        {ROW_BATCH_FANCY, ROW_TJ_FANCY, "(c')/(a') pixcodec batch / TurboJPEG 1 thread, fancy   ", 0},
+        {ROW_REUSE_FAST, ROW_TJ_FAST, "(d)/(a)   batch, reused buffers / TurboJPEG, fast      ", 1.8},
+        {ROW_REUSE_FANCY, ROW_TJ_FANCY, "(d')/(a') batch, reused buffers / TurboJPEG, fancy     ", 0},
+    };
     printf("\nratios (throughput, best passes; median passes in brackets):\n");
-    printf("  (b)/(a)   pixcodec single / TurboJPEG, fast upsampling   %.3f (%.3f)   target >= 0.95: %s\n",
-           r_single, med[ROW_TJ_FAST] / med[ROW_PXC_FAST], r_single >= 0.95 ? "PASS" : "MISS");
-    printf("  (b')/(a') pixcodec single / TurboJPEG, fancy upsampling  %.3f (%.3f)\n", r_single_fancy,
-           med[ROW_TJ_FANCY] / med[ROW_PXC_FANCY]);
-    printf("  (c)/(a)   pixcodec batch / TurboJPEG 1 thread, fast      %.3f (%.3f)   target >= 1.80: %s\n",
-           r_batch, med[ROW_TJ_FAST] / med[ROW_BATCH_FAST], r_batch >= 1.8 ? "PASS" : "MISS");
-    printf("  (c')/(a') pixcodec batch / TurboJPEG 1 thread, fancy    %.3f (%.3f)\n", r_batch_fancy,
-           med[ROW_TJ_FANCY] / med[ROW_BATCH_FANCY]);
+    for (size_t k = 0; k < sizeof(ratios) / sizeof(ratios[0]); k++) {
+        const int nu = ratios[k].num, de = ratios[k].den;
+        if (!use[nu] || !use[de]) continue;
+        const double rb = best[de] / best[nu], rm = med[de] / med[nu];
+        printf("  %s %6.3f (%.3f)", ratios[k].label, rb, rm);
+        if (ratios[k].target > 0)
+            printf("   target >= %.2f: %s", ratios[k].target, rb >= ratios[k].target ? "PASS" : "MISS");
+        printf("\n@@ ratio_%s_%s %.4f\n", row_key[nu], row_key[de], rb);
+    }
+    printf("(faults: minor page faults per image, whole process, mean over the timed passes)\n");
     printf("(PASS/MISS is information only; the benchmark never fails on a timing)\n");
 
     for (int r = 0; r < ROW_COUNT; r++) free(t[r]);
     free(b.streams);
     free(b.images);
     free(b.statuses);
+    for (size_t k = 0; k < b.batch; k++) free(b.slots[k]);
+    free(b.slots);
     pxc_decoder_destroy(b.dec1_fast);
     pxc_decoder_destroy(b.dec1_fancy);
     pxc_decoder_destroy(b.decn_fast);

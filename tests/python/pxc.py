@@ -11,7 +11,7 @@ import pathlib
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("PXC_BUILD_DIR", ROOT / "build"))
+BUILD = pathlib.Path(os.environ.get("PXC_BUILD_DIR", ROOT / "build")).resolve()
 LIB_PATH = os.environ.get("PXC_LIB", str(BUILD / "lib" / "libpixcodec.so"))
 TOOL = os.environ.get("PXC_TOOL", str(BUILD / "bin" / "pixcodec"))
 CORPUS = pathlib.Path(os.environ.get("PXC_CORPUS", ROOT.parent / "shared" / "corpus"))
