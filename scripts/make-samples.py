@@ -43,8 +43,8 @@ def main():
     alpha = np.linspace(0, 255, 320, dtype=np.uint8)[None, :].repeat(240, 0)
     Image.fromarray(np.dstack([base, alpha]), "RGBA").save(out / "logo_rgba.png")
     Image.fromarray(base[..., 1]).save(out / "gray.png")
-    Image.fromarray(base).save(out / "picture.bmp")
-    Image.fromarray(base).save(out / "picture.ppm")
+    Image.fromarray(base).save(out / "drawing.bmp")
+    Image.fromarray(base).save(out / "scan.ppm")
     print(f"wrote {count} JPEGs and 4 other images to {out}")
 
 

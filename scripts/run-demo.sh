@@ -22,7 +22,7 @@ say "What this build can do: pixcodec codecs"
 
 say "Inspect: pixcodec info (headers only, no pixel decoding)"
 "$TOOL" info "$SAMPLES/photo_000.jpg" "$SAMPLES/photo_004.jpg" "$SAMPLES/logo_rgba.png" \
-  "$SAMPLES/picture.bmp" "$SAMPLES/picture.ppm"
+  "$SAMPLES/drawing.bmp" "$SAMPLES/scan.ppm"
 
 say "Batch convert every sample to PNG on all cores: pixcodec convert ... -o $OUT/png"
 rm -rf "$OUT"
