@@ -1,7 +1,7 @@
 /*
  * jpeg_batch: JPEG decode throughput of pixcodec against bare TurboJPEG.
  *
- *   jpeg_batch [--reps N] [--batch N] [--threads N] [--limit N] PATH...
+ *   jpeg_batch [--reps N] [--batch N] [--threads N] [--limit N] [--rows LIST] PATH...
  *
  * PATH is a JPEG file or a folder (every *.jpg / *.jpeg in it). All files are
  * read into memory first; nothing is read from disk while timing.
@@ -28,8 +28,10 @@
  * pxc_decode_batch allocates, pxc_image_destroy frees). A batch holds all its
  * outputs at once, so batch_* ask the allocator for --batch buffers per call.
  * pixcodec code streams are created from memory (PXC_MEMORY_BORROW) and
- * destroyed inside the timed loop. Minor page faults per image are reported
- * too (getrusage, whole process).
+ * destroyed inside the timed loop. Each timed batch_* pass is preceded by one
+ * untimed pxc_decode_batch call, so that it measures the steady state of a
+ * stream of batches rather than the first batch after single-image work.
+ * Minor page faults per image are reported too (getrusage, whole process).
  *
  * Before timing, every image is decoded once by TurboJPEG and once by pixcodec
  * with both upsampling settings and the outputs are compared byte for byte
@@ -226,11 +228,11 @@ static void pass_pxc_single(bench *b, pxc_decoder *dec)
     }
 }
 
-static void pass_pxc_batch(bench *b, pxc_decoder *dec)
+static void pass_pxc_batch(bench *b, pxc_decoder *dec, size_t count)
 {
     const photo_set *set = b->set;
-    for (size_t off = 0; off < set->n; off += b->batch) {
-        size_t m = set->n - off < b->batch ? set->n - off : b->batch;
+    for (size_t off = 0; off < count; off += b->batch) {
+        size_t m = count - off < b->batch ? count - off : b->batch;
         for (size_t k = 0; k < m; k++) {
             const photo *p = &set->v[off + k];
             pxc_status st = pxc_code_stream_from_memory(b->ctxn, p->data, p->size, PXC_MEMORY_BORROW, &b->streams[k]);
@@ -355,14 +357,15 @@ static long parse_long(const char *opt, const char *s, long lo)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: jpeg_batch [--reps N] [--batch N] [--threads N] [--limit N] PATH...\n"
+            "usage: jpeg_batch [--reps N] [--batch N] [--threads N] [--limit N] [--rows LIST] PATH...\n"
             "  PATH     a JPEG file or a folder of *.jpg / *.jpeg\n"
             "  --reps   timed passes per row, best and median reported (default 7)\n"
             "  --batch  images per pxc_decode_batch call (default 64; 0 = whole set)\n"
             "  --threads  batch context threads (default 0 = all online cores)\n"
             "  --limit  use only the first N files (default all)\n"
-            "  --rows   comma-separated subset of the rows: tj_fast, tj_fancy, pxc_fast, pxc_fancy,\n"
-            "           batch_fast, batch_fancy, reuse_fast, reuse_fancy (default all)\n");
+            "  --rows   comma-separated rows to time, run in that order within each pass: tj_fast,\n"
+            "           tj_fancy, pxc_fast, pxc_fancy, batch_fast, batch_fancy, reuse_fast, reuse_fancy\n"
+            "           (default all, in that order)\n");
     exit(2);
 }
 
@@ -389,14 +392,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "jpeg_batch: no JPEG files given\n");
         usage();
     }
-    int use[ROW_COUNT];
-    for (int r = 0; r < ROW_COUNT; r++) use[r] = rows_arg == NULL;
+    int use[ROW_COUNT], order[ROW_COUNT], norder = 0; /* timed rows, in the order they run */
+    for (int r = 0; r < ROW_COUNT; r++) {
+        use[r] = rows_arg == NULL;
+        if (use[r]) order[norder++] = r;
+    }
     if (rows_arg) {
         char *list = strdup(rows_arg), *save = NULL;
         for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             int found = 0;
             for (int r = 0; r < ROW_COUNT; r++)
-                if (strcmp(tok, row_key[r]) == 0) use[r] = found = 1;
+                if (strcmp(tok, row_key[r]) == 0) {
+                    if (!use[r]) order[norder++] = r;
+                    use[r] = found = 1;
+                }
             if (!found) die("unknown row '%s'%s", tok, "");
         }
         free(list);
@@ -482,7 +491,7 @@ int main(int argc, char **argv)
            same_fast, set.n, same_fancy, set.n, check_ok ? "PASS" : "FAIL");
     printf("@@ check %s\n", check_ok ? "PASS" : "FAIL");
     fflush(stdout);
-    pass_pxc_batch(&b, b.decn_fast); /* warm the pool and the allocator's arenas */
+    pass_pxc_batch(&b, b.decn_fast, set.n); /* warm the pool and the allocator's arenas */
     pass_pxc_batch_reuse(&b, b.decn_fast);
 
     /* ---- timed passes, interleaved ---- */
@@ -493,8 +502,12 @@ int main(int argc, char **argv)
         if (!t[r]) die("out of memory%s%s", "", "");
     }
     for (int rep = 0; rep < reps; rep++) {
-        for (int r = 0; r < ROW_COUNT; r++) {
-            if (!use[r]) continue;
+        for (int o = 0; o < norder; o++) {
+            const int r = order[o];
+            /* batch_*: one untimed call first, so that every timed pass sees the
+             * allocator as a stream of batches leaves it (see PERFORMANCE.md) */
+            if (r == ROW_BATCH_FAST || r == ROW_BATCH_FANCY)
+                pass_pxc_batch(&b, r == ROW_BATCH_FAST ? b.decn_fast : b.decn_fancy, b.batch);
             long f0 = minor_faults();
             double t0 = now_s();
             switch (r) {
@@ -502,8 +515,8 @@ int main(int argc, char **argv)
             case ROW_TJ_FANCY: pass_tj(&b, 0); break;
             case ROW_PXC_FAST: pass_pxc_single(&b, b.dec1_fast); break;
             case ROW_PXC_FANCY: pass_pxc_single(&b, b.dec1_fancy); break;
-            case ROW_BATCH_FAST: pass_pxc_batch(&b, b.decn_fast); break;
-            case ROW_BATCH_FANCY: pass_pxc_batch(&b, b.decn_fancy); break;
+            case ROW_BATCH_FAST: pass_pxc_batch(&b, b.decn_fast, set.n); break;
+            case ROW_BATCH_FANCY: pass_pxc_batch(&b, b.decn_fancy, set.n); break;
             case ROW_REUSE_FAST: pass_pxc_batch_reuse(&b, b.decn_fast); break;
             case ROW_REUSE_FANCY: pass_pxc_batch_reuse(&b, b.decn_fancy); break;
             }

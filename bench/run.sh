@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# JPEG decode benchmark: pixcodec against bare TurboJPEG and Pillow.
+#
+#   bash bench/run.sh [BUILD_DIR]        (what `make bench` runs; default: build)
+#
+# Needs BUILD_DIR/bench/jpeg_batch (built when libturbojpeg is found) and
+# /usr/bin/python3 with Pillow. The photo set is generated once into
+# BUILD_DIR/bench-photos (see bench/make_photos.sh) and reused.
+#
+# Environment knobs:
+#   BENCH_REPS=7      timed passes per row of jpeg_batch (best and median reported)
+#   BENCH_BATCH=64    images per pxc_decode_batch call (0 = the whole set)
+#   BENCH_THREADS=0   threads of the batch context (0 = all online cores)
+#   PILLOW_REPS=5     timed passes of the Pillow loop
+#   BENCH_PHOTOS=DIR  use this photo folder instead of BUILD_DIR/bench-photos
+#
+# The benchmark reports; it never fails because of a timing. It exits non-zero
+# only when it cannot run or when pixcodec's pixels differ from TurboJPEG's.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+PYTHON=${PYTHON:-/usr/bin/python3}
+REPS=${BENCH_REPS:-7}
+BATCH=${BENCH_BATCH:-64}
+THREADS=${BENCH_THREADS:-0}
+PILLOW_REPS=${PILLOW_REPS:-5}
+PHOTOS=${BENCH_PHOTOS:-$BUILD/bench-photos}
+CLIP=${PXC_BENCH_CLIP:-$ROOT/../shared/corpus/h264/VID_1920x1080_cabac_temporal_direct.264}
+export PXC_BENCH_CLIP=$CLIP PYTHON
+
+BIN="$BUILD/bench/jpeg_batch"
+if [ ! -x "$BIN" ]; then
+  echo "bench: $BIN is missing. It is built only when CMake finds libturbojpeg" >&2
+  echo "bench: (Debian: libturbojpeg0-dev); install it, re-run cmake on $BUILD and build again." >&2
+  exit 1
+fi
+
+# ---- ffmpeg, to turn the camera clip into photos ---------------------------
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else return 1; fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 && return 0
+  $sudo apt-get update -qq >/dev/null 2>&1 || return 1
+  $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
+}
+if [ -f "$CLIP" ] && ! command -v ffmpeg >/dev/null 2>&1 && ! grep -qs '^clip:' "$PHOTOS/.complete"; then
+  echo "bench: ffmpeg not found; installing Debian's ffmpeg with apt-get ..."
+  if ! apt_install ffmpeg || ! command -v ffmpeg >/dev/null 2>&1; then
+    echo "bench: could not install ffmpeg; the photo set will be synthesised instead"
+  fi
+fi
+# A cached set made from the clip stays valid without ffmpeg.
+if [ -f "$PHOTOS/.complete" ] && grep -q '^clip:' "$PHOTOS/.complete" && ! command -v ffmpeg >/dev/null 2>&1 \
+   && [ "$(find "$PHOTOS" -maxdepth 1 -name '*.jpg' | wc -l)" -ge 200 ]; then
+  echo "photos: reusing $(find "$PHOTOS" -maxdepth 1 -name '*.jpg' | wc -l) JPEGs in $PHOTOS ($(cat "$PHOTOS/.complete"))"
+else
+  bash "$HERE/make_photos.sh" "$PHOTOS"
+fi
+
+# ---- machine ---------------------------------------------------------------
+CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
+echo
+echo "machine: $(nproc) online cores, ${CPU:-unknown CPU}, $(uname -sr)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)   (figures are only comparable on a quiet machine)"
+echo "libturbojpeg $(pkg-config --modversion libturbojpeg 2>/dev/null || echo '?')"
+echo
+
+LOG_DIR="$BUILD/bench"
+C_LOG="$LOG_DIR/jpeg_batch.out"
+P_LOG="$LOG_DIR/pillow_decode.out"
+
+# ---- pixcodec and TurboJPEG ------------------------------------------------
+echo "== jpeg_batch: TurboJPEG and pixcodec ($REPS passes per row, interleaved) =="
+c_rc=0
+"$BIN" --reps "$REPS" --batch "$BATCH" --threads "$THREADS" "$PHOTOS" > "$C_LOG" || c_rc=$?
+grep -v '^@@ ' "$C_LOG" || true
+if [ "$c_rc" -ne 0 ] && ! grep -q '^@@ check' "$C_LOG"; then
+  echo "bench: jpeg_batch failed (exit $c_rc)" >&2
+  exit "$c_rc"
+fi
+
+# ---- Pillow ----------------------------------------------------------------
+echo
+echo "== Pillow ($PILLOW_REPS passes) =="
+p_rc=0
+"$PYTHON" "$HERE/pillow_decode.py" --reps "$PILLOW_REPS" "$PHOTOS" > "$P_LOG" || p_rc=$?
+grep -v '^@@ ' "$P_LOG" || true
+[ "$p_rc" -eq 0 ] || echo "bench: the Pillow run failed (exit $p_rc); its column is left empty" >&2
+
+# ---- summary ---------------------------------------------------------------
+echo
+cat "$C_LOG" "$P_LOG" 2>/dev/null | awk '
+  /^@@ / { v[$2] = $3 }
+  function row(label, key,   b, m) {
+    b = v[key "_ips_best"]; m = v[key "_ips_median"]
+    if (b == "") { printf "  %-56s %10s\n", label, "-"; return }
+    printf "  %-56s %10.1f %10.1f %10.1f\n", label, b, m, v[key "_mps_best"]
+  }
+  function ratio(label, num, den, target,   a, b, r, verdict) {
+    a = v[num "_ips_best"]; b = v[den "_ips_best"]
+    if (a == "" || b == "" || b == 0) { printf "  %-56s %10s\n", label, "-"; return }
+    r = a / b
+    if (target > 0) verdict = sprintf("%8.2f   %s", target, (r >= target ? "PASS" : "MISS"))
+    else verdict = sprintf("%8s", "-")
+    printf "  %-56s %10.2f %10.2f   %s\n", label, r, v[num "_ips_median"] / v[den "_ips_median"], verdict
+  }
+  END {
+    printf "== summary: %s photos, %.2f MP each on average; batch: %s threads, %s images per call ==\n",
+      v["images"], v["megapixels"] / v["images"], v["threads"], v["batch"]
+    printf "  %-56s %10s %10s %10s\n", "throughput", "images/s", "(median)", "MP/s"
+    row("(a)  TurboJPEG, 1 thread, fast upsampling", "tj_fast")
+    row("(a\047) TurboJPEG, 1 thread, its defaults (fancy upsampling)", "tj_fancy")
+    row("(b)  pixcodec single image, 1 thread, default", "pxc_fast")
+    row("(b\047) pixcodec single image, 1 thread, fancy_upsampling=1", "pxc_fancy")
+    row("(c)  pixcodec batch, all cores, default", "batch_fast")
+    row("(c\047) pixcodec batch, all cores, fancy_upsampling=1", "batch_fancy")
+    row("(d)  pixcodec batch into reused buffers, default", "reuse_fast")
+    row("(d\047) pixcodec batch into reused buffers, fancy=1", "reuse_fancy")
+    row("(p)  Pillow, 1 thread (fancy upsampling)", "pillow")
+    printf "\n  %-56s %10s %10s   %8s\n", "ratio (of images/s)", "best", "(median)", "target"
+    ratio("pixcodec batch / TurboJPEG 1 thread          (c)/(a)", "batch_fast", "tj_fast", 1.8)
+    ratio("pixcodec batch, reused buffers / TurboJPEG   (d)/(a)", "reuse_fast", "tj_fast", 1.8)
+    ratio("pixcodec batch / Pillow                      (c)/(p)", "batch_fast", "pillow", 2.0)
+    ratio("pixcodec batch, reused buffers / Pillow      (d)/(p)", "reuse_fast", "pillow", 2.0)
+    ratio("pixcodec batch fancy / Pillow, like for like (c\047)/(p)", "batch_fancy", "pillow", 0)
+    ratio("pixcodec single / TurboJPEG                  (b)/(a)", "pxc_fast", "tj_fast", 0.95)
+    ratio("pixcodec single / TurboJPEG, fancy         (b\047)/(a\047)", "pxc_fancy", "tj_fancy", 0)
+    printf "\n  byte-for-byte check pixcodec == TurboJPEG: %s\n", (v["check"] == "" ? "not run" : v["check"])
+    print  "  PASS/MISS compare the best passes with the targets; they are information only."
+    print  "  Timings taken while other work runs on the machine are not representative."
+  }'
+echo
+echo "(full outputs: $C_LOG, $P_LOG)"
+if [ "$c_rc" -ne 0 ]; then
+  echo "bench: pixcodec output differs from TurboJPEG output (see above)" >&2
+  exit "$c_rc"
+fi
