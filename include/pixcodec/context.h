@@ -35,6 +35,8 @@ typedef void (*pxc_log_fn)(void *user_data, pxc_log_level level, const char *mes
 
 /** Default pixel limit per image: 2^28 (e.g. 16384 x 16384). */
 #define PXC_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)
+/** Default size of the context's cache of released image buffers: 256 MiB. */
+#define PXC_DEFAULT_IMAGE_CACHE_BYTES ((uint64_t)256 << 20)
 /** Default allocation limit per image: 2 GiB. */
 #define PXC_DEFAULT_MAX_BYTES ((uint64_t)2 << 30)
 
@@ -53,6 +55,14 @@ typedef struct pxc_context_settings {
     void *log_user_data;
     /** Messages above this level are not passed to the callback (default PXC_LOG_WARNING). */
     pxc_log_level log_level;
+    /**
+     * Bytes of released image buffers the context keeps to reuse for later
+     * images (default PXC_DEFAULT_IMAGE_CACHE_BYTES; 0 = none). Reusing a
+     * buffer saves the page faults of fresh memory, which matters for batches
+     * of large images decoded again and again. The cache never holds more
+     * than this; buffers are freed when the context is destroyed.
+     */
+    uint64_t image_cache_bytes;
 } pxc_context_settings;
 
 /** @brief Fills @p settings with the defaults above. */

@@ -14,6 +14,7 @@ void pxc_context_default_settings(pxc_context_settings *s)
     s->max_pixels = PXC_DEFAULT_MAX_PIXELS;
     s->max_bytes_per_image = PXC_DEFAULT_MAX_BYTES;
     s->log_level = PXC_LOG_WARNING;
+    s->image_cache_bytes = PXC_DEFAULT_IMAGE_CACHE_BYTES;
 }
 
 /* Upper bound on worker threads, whatever the caller asks for. */
@@ -43,8 +44,10 @@ pxc_status pxc_context_create(const pxc_context_settings *settings, pxc_context 
     ctx->limits.max_pixels = s.max_pixels;
     ctx->limits.max_bytes = s.max_bytes_per_image;
     pxc_last_error_init(&ctx->last_error);
+    pxc_bufcache_init(&ctx->images, s.image_cache_bytes);
     pxc_status st = pxc_pool_create(s.num_threads - 1, &ctx->pool);
     if (st != PXC_OK) {
+        pxc_bufcache_destroy(&ctx->images);
         pxc_last_error_destroy(&ctx->last_error);
         free(ctx);
         return st;
@@ -57,6 +60,7 @@ void pxc_context_destroy(pxc_context *ctx)
 {
     if (!ctx) return;
     pxc_pool_destroy(ctx->pool);
+    pxc_bufcache_destroy(&ctx->images);
     pxc_last_error_destroy(&ctx->last_error);
     free(ctx);
 }

@@ -235,16 +235,9 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
                                (int)want.sample_type, (int)want.layout);
     } else {
         if (pxc_budget_take(&budget, total, e) != PXC_OK) return e->status;
-        img = calloc(1, sizeof(*img));
-        uint8_t *data = img ? malloc(total) : NULL;
-        if (!data) {
-            free(img);
+        img = pxc_image_new_owned(dec->ctx, &want, total);
+        if (!img)
             return pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory allocating %zu bytes for the image", total);
-        }
-        img->desc = want;
-        img->data = data;
-        img->size = total;
-        img->owned = true;
         allocated = true;
     }
 

@@ -120,22 +120,38 @@ pxc_status pxc_image_create(pxc_context *ctx, const pxc_image_desc *desc, void *
             free(img);
             return pxc_last_error_store(&ctx->last_error, &e);
         }
-        img->data = calloc(1, total);
-        if (!img->data) {
-            free(img);
+        free(img);
+        img = pxc_image_new_owned(ctx, &d, total);
+        if (!img) {
             pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory allocating an image of %zu bytes", total);
             return pxc_last_error_store(&ctx->last_error, &e);
         }
-        img->owned = true;
+        memset(img->data, 0, total);
     }
     *out = img;
     return PXC_OK;
 }
 
+pxc_image *pxc_image_new_owned(pxc_context *ctx, const pxc_image_desc *resolved, size_t total)
+{
+    pxc_image *img = calloc(1, sizeof(*img));
+    if (!img) return NULL;
+    img->data = pxc_bufcache_get(&ctx->images, total, &img->capacity);
+    if (!img->data) {
+        free(img);
+        return NULL;
+    }
+    img->desc = *resolved;
+    img->size = total;
+    img->owned = true;
+    img->ctx = ctx;
+    return img;
+}
+
 void pxc_image_destroy(pxc_image *img)
 {
     if (!img) return;
-    if (img->owned) free(img->data);
+    if (img->owned) pxc_bufcache_put(&img->ctx->images, img->data, img->capacity);
     free(img);
 }
 

@@ -23,10 +23,28 @@ void pxc_last_error_destroy(pxc_last_error *le);
 pxc_status pxc_last_error_store(pxc_last_error *le, const pxc_err *e);
 const char *pxc_last_error_get(const pxc_last_error *le);
 
+/* Bounded cache of released image buffers (bufcache.c). */
+#define PXC_BUFCACHE_SLOTS 256
+typedef struct pxc_bufcache {
+    pthread_mutex_t lock;
+    uint64_t capacity;          /* bytes */
+    uint64_t held;              /* bytes in the cache */
+    size_t count;
+    struct { void *ptr; size_t size; } slot[PXC_BUFCACHE_SLOTS]; /* oldest first */
+} pxc_bufcache;
+
+void pxc_bufcache_init(pxc_bufcache *c, uint64_t capacity);
+void pxc_bufcache_destroy(pxc_bufcache *c);
+/* A buffer of at least @p size bytes (contents undefined), or NULL when out of memory. */
+void *pxc_bufcache_get(pxc_bufcache *c, size_t size, size_t *actual);
+/* Gives a buffer obtained from pxc_bufcache_get back (kept or freed). */
+void pxc_bufcache_put(pxc_bufcache *c, void *ptr, size_t size);
+
 struct pxc_context {
     pxc_context_settings settings;
     pxc_limits limits;
     pxc_pool *pool;
+    pxc_bufcache images;
     pxc_last_error last_error;
 };
 
@@ -53,8 +71,13 @@ struct pxc_image {
     pxc_image_desc desc;
     uint8_t *data;
     size_t size;
-    bool owned;
+    bool owned;          /* data came from ctx->images and goes back there */
+    size_t capacity;     /* bytes of the owned buffer (>= size) */
+    pxc_context *ctx;
 };
+
+/* Creates an image owning a buffer from the context's cache; NULL when out of memory. */
+pxc_image *pxc_image_new_owned(pxc_context *ctx, const pxc_image_desc *resolved, size_t total);
 
 /* ---- backend selection shared by decoder and encoder (dispatch.c) ---- */
 

@@ -452,8 +452,42 @@ static void test_caller_buffers_and_atomic_write(void)
     pxc_context_destroy(ctx);
 }
 
+/* Released buffers are reused; pxc_image_create still hands out zeroed images. */
+static void test_image_cache(void)
+{
+    for (int cache = 0; cache < 2; cache++) {
+        pxc_context_settings s;
+        pxc_context_default_settings(&s);
+        s.num_threads = 1;
+        s.image_cache_bytes = cache ? 1 << 20 : 0;
+        pxc_context *ctx = NULL;
+        CHECK_OK(pxc_context_create(&s, &ctx));
+        pxc_image_desc d;
+        pxc_image_desc_init(&d);
+        d.width = 100;
+        d.height = 100;
+        d.num_channels = 3;
+        for (int round = 0; round < 3; round++) {
+            pxc_image *img = NULL;
+            CHECK_OK(pxc_image_create(ctx, &d, NULL, &img));
+            const uint8_t *p = pxc_image_data(img);
+            int zero = 1;
+            for (size_t i = 0; i < pxc_image_size_bytes(img); i++) zero &= p[i] == 0;
+            CHECK(zero);
+            memset(pxc_image_data(img), 0xFF, pxc_image_size_bytes(img));
+            pxc_image_destroy(img);
+        }
+        /* more than the cache holds: older buffers are freed, none leak (valgrind) */
+        pxc_image *many[40];
+        for (int i = 0; i < 40; i++) CHECK_OK(pxc_image_create(ctx, &d, NULL, &many[i]));
+        for (int i = 0; i < 40; i++) pxc_image_destroy(many[i]);
+        pxc_context_destroy(ctx);
+    }
+}
+
 int main(void)
 {
+    test_image_cache();
     test_misuse();
     test_codec_names();
     test_backends_and_options();

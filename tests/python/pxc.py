@@ -37,7 +37,7 @@ class ContextSettings(C.Structure):
     _fields_ = [("struct_size", C.c_size_t), ("num_threads", C.c_int),
                 ("max_pixels", C.c_uint64), ("max_bytes_per_image", C.c_uint64),
                 ("log_callback", C.c_void_p), ("log_user_data", C.c_void_p),
-                ("log_level", C.c_int)]
+                ("log_level", C.c_int), ("image_cache_bytes", C.c_uint64)]
 
 
 class ImageInfo(C.Structure):
