@@ -26,12 +26,8 @@ pxc_status pxc_context_create(const pxc_context_settings *settings, pxc_context 
     *out = NULL;
     pxc_context_settings s;
     pxc_context_default_settings(&s);
-    if (settings) {
-        if (settings->struct_size < sizeof(size_t) || settings->struct_size > sizeof(s))
-            return PXC_ERROR_INVALID_ARGUMENT;
-        memcpy(&s, settings, settings->struct_size);
-        s.struct_size = sizeof(s);
-    }
+    if (pxc_struct_copy(&s, sizeof(s), settings, "context settings", NULL) != PXC_OK)
+        return PXC_ERROR_INVALID_ARGUMENT;
     if (s.num_threads < 0 || s.num_threads > PXC_MAX_THREADS) return PXC_ERROR_INVALID_ARGUMENT;
     if ((int)s.log_level < PXC_LOG_ERROR || s.log_level > PXC_LOG_DEBUG) return PXC_ERROR_INVALID_ARGUMENT;
     if (s.num_threads == 0) {

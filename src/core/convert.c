@@ -27,6 +27,17 @@ static bool map_of(pxc_color_spec s, layout_map *m)
     }
 }
 
+bool pxc_color_is_plain(pxc_color_spec c)
+{
+    return c == PXC_COLOR_GRAY || c == PXC_COLOR_GRAY_ALPHA || c == PXC_COLOR_RGB || c == PXC_COLOR_BGR ||
+           c == PXC_COLOR_RGBA || c == PXC_COLOR_BGRA;
+}
+
+bool pxc_color_has_alpha(pxc_color_spec c)
+{
+    return c == PXC_COLOR_GRAY_ALPHA || c == PXC_COLOR_RGBA || c == PXC_COLOR_BGRA;
+}
+
 bool pxc_can_convert(pxc_color_spec src, pxc_color_spec dst)
 {
     if (src == dst && pxc_color_spec_channels(src)) return true;

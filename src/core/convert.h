@@ -17,6 +17,12 @@
 #include <stdint.h>
 #include "pixcodec/pixcodec.h"
 
+/** true for the colour specs of ordinary interleaved images: gray, gray+alpha, RGB, BGR, RGBA, BGRA. */
+bool pxc_color_is_plain(pxc_color_spec c);
+
+/** true when the colour spec has an alpha channel. */
+bool pxc_color_has_alpha(pxc_color_spec c);
+
 /** true when pxc_convert_row can convert from @p src to @p dst. */
 bool pxc_can_convert(pxc_color_spec src, pxc_color_spec dst);
 

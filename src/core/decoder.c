@@ -9,11 +9,7 @@
 #define PXC_MAX_CHAIN 32
 
 struct pxc_decoder {
-    pxc_context *ctx;
-    pxc_backend_set backends;
-    pxc_options *opts;
-    int device_id;
-    pxc_last_error last_error;
+    pxc_coder c;
 };
 
 void pxc_decoder_default_settings(pxc_decoder_settings *s)
@@ -46,56 +42,35 @@ pxc_status pxc_decoder_create(pxc_context *ctx, const pxc_decoder_settings *sett
     pxc_err_clear(&e);
     pxc_decoder_settings s;
     pxc_decoder_default_settings(&s);
-    if (settings) {
-        if (settings->struct_size < sizeof(size_t) || settings->struct_size > sizeof(s)) {
-            pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "decoder settings have a bad struct_size %zu",
-                        settings->struct_size);
-            return pxc_last_error_store(&ctx->last_error, &e);
-        }
-        memcpy(&s, settings, settings->struct_size);
-    }
-    if (s.device_id < -1) {
-        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "device_id %d is invalid (-1 = current device)", s.device_id);
+    if (pxc_struct_copy(&s, sizeof(s), settings, "decoder settings", &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    pxc_decoder *h = calloc(1, sizeof(*h));
+    if (!h) return PXC_ERROR_OUT_OF_MEMORY;
+    if (pxc_coder_init(&h->c, ctx, s.device_id, s.backends, s.num_backends, s.options, false, &e) != PXC_OK) {
+        free(h);
         return pxc_last_error_store(&ctx->last_error, &e);
     }
-    pxc_decoder *d = calloc(1, sizeof(*d));
-    if (!d) return PXC_ERROR_OUT_OF_MEMORY;
-    d->ctx = ctx;
-    d->device_id = s.device_id;
-    pxc_last_error_init(&d->last_error);
-    if (pxc_backend_set_init(&d->backends, s.backends, s.num_backends, &e) != PXC_OK ||
-        pxc_backend_set_check_available(&d->backends, false, &e) != PXC_OK ||
-        pxc_options_parse(s.options, PXC_OPT_DECODE, &d->opts, &e) != PXC_OK) {
-        pxc_decoder_destroy(d);
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    *out = d;
+    *out = h;
     return PXC_OK;
 }
 
-void pxc_decoder_destroy(pxc_decoder *d)
+void pxc_decoder_destroy(pxc_decoder *h)
 {
-    if (!d) return;
-    pxc_options_free(d->opts);
-    pxc_last_error_destroy(&d->last_error);
-    free(d);
+    if (!h) return;
+    pxc_coder_cleanup(&h->c);
+    free(h);
 }
 
 const char *pxc_decoder_last_error(const pxc_decoder *d)
 {
-    return d ? pxc_last_error_get(&d->last_error) : "no decoder (NULL)";
+    return d ? pxc_last_error_get(&d->c.last_error) : "no decoder (NULL)";
 }
 
 /* Copies the caller's params over the defaults and validates them. */
 static pxc_status resolve_params(const pxc_decode_params *in, pxc_decode_params *p, pxc_err *e)
 {
     pxc_decode_params_default(p);
-    if (!in) return PXC_OK;
-    if (in->struct_size < sizeof(size_t) || in->struct_size > sizeof(*p))
-        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "decode params have a bad struct_size %zu",
-                           in->struct_size);
-    memcpy(p, in, in->struct_size);
-    p->struct_size = sizeof(*p);
+    if (pxc_struct_copy(p, sizeof(*p), in, "decode params", e) != PXC_OK) return e->status;
     switch (p->color_spec) {
     case PXC_COLOR_GRAY: case PXC_COLOR_GRAY_ALPHA: case PXC_COLOR_RGB:
     case PXC_COLOR_BGR: case PXC_COLOR_RGBA: case PXC_COLOR_BGRA:
@@ -150,7 +125,7 @@ pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, co
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "stream or desc is NULL");
     else if (resolve_params(params, &p, &e) == PXC_OK && pxc_code_stream_probe(stream, &e) == PXC_OK)
         compute_output(&stream->info, &p, desc, &color, &orientation, &e);
-    return pxc_last_error_store(&dec->last_error, &e);
+    return pxc_last_error_store(&dec->c.last_error, &e);
 }
 
 /* Tries each implementation of the chain until one succeeds or a failure is final. */
@@ -158,7 +133,7 @@ static pxc_status run_chain(pxc_decoder *dec, const pxc_codec_def *codec, size_t
                             pxc_decode_job *job, pxc_backend_kind *used)
 {
     const pxc_codec_impl *chain[PXC_MAX_CHAIN];
-    size_t n = pxc_backend_set_chain(&dec->backends, first_backend, codec, chain, PXC_MAX_CHAIN);
+    size_t n = pxc_backend_set_chain(&dec->c.backends, first_backend, codec, chain, PXC_MAX_CHAIN);
     pxc_err last;
     pxc_err_clear(&last);
     pxc_err_set(&last, PXC_ERROR_BACKEND_UNAVAILABLE, "no allowed backend has a %s decoder", codec->name);
@@ -206,7 +181,7 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     if (!stream) return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "code stream is NULL");
     if (pxc_code_stream_probe(stream, e) != PXC_OK) return e->status;
     const pxc_image_info *info = &stream->info;
-    pxc_limits *lim = &dec->ctx->limits;
+    pxc_limits *lim = &dec->c.ctx->limits;
     if (pxc_limits_check_dims(lim, info->width, info->height, e) != PXC_OK) return e->status;
 
     pxc_image_desc want;
@@ -235,7 +210,7 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
                                (int)want.sample_type, (int)want.layout);
     } else {
         if (pxc_budget_take(&budget, total, e) != PXC_OK) return e->status;
-        img = pxc_image_new_owned(dec->ctx, &want, total);
+        img = pxc_image_new_owned(dec->c.ctx, &want, total);
         if (!img)
             return pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory allocating %zu bytes for the image", total);
         allocated = true;
@@ -246,8 +221,8 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     bool staged = orientation != 1 || want.layout != PXC_LAYOUT_HWC;
     size_t es = pxc_sample_size(want.sample_type), stage_stride = 0, stage_size = 0;
     uint8_t *stage = NULL;
-    pxc_decode_job job = {.ctx = dec->ctx, .data = stream->data, .size = stream->size, .info = info,
-                          .params = p, .opts = dec->opts, .out_color = color,
+    pxc_decode_job job = {.ctx = dec->c.ctx, .data = stream->data, .size = stream->size, .info = info,
+                          .params = p, .opts = dec->c.opts, .out_color = color,
                           .out_channels = want.num_channels, .out_type = want.sample_type,
                           .budget = &budget, .err = e};
     if (staged) {
@@ -285,13 +260,13 @@ pxc_status pxc_decode(pxc_decoder *dec, pxc_code_stream *stream, const pxc_decod
     pxc_err_clear(&e);
     if (!out) {
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "output pointer is NULL");
-        return pxc_last_error_store(&dec->last_error, &e);
+        return pxc_last_error_store(&dec->c.last_error, &e);
     }
     *out = NULL;
     pxc_decode_params p;
     pxc_backend_kind used;
     if (resolve_params(params, &p, &e) == PXC_OK) decode_one(dec, stream, &p, out, 0, &used, &e);
-    return pxc_last_error_store(&dec->last_error, &e);
+    return pxc_last_error_store(&dec->c.last_error, &e);
 }
 
 pxc_status pxc_decode_into(pxc_decoder *dec, pxc_code_stream *stream, const pxc_decode_params *params,
@@ -307,7 +282,7 @@ pxc_status pxc_decode_into(pxc_decoder *dec, pxc_code_stream *stream, const pxc_
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "output image is NULL");
     else if (resolve_params(params, &p, &e) == PXC_OK)
         decode_one(dec, stream, &p, &img, 0, &used, &e);
-    return pxc_last_error_store(&dec->last_error, &e);
+    return pxc_last_error_store(&dec->c.last_error, &e);
 }
 
 typedef struct batch_args {
@@ -342,19 +317,19 @@ pxc_status pxc_decode_batch(pxc_decoder *dec, size_t count, pxc_code_stream *con
     if (count && (!streams || !images || !statuses))
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "streams, images or statuses is NULL for a batch of %zu", count);
     if (e.status != PXC_OK || resolve_params(params, &p, &e) != PXC_OK)
-        return pxc_last_error_store(&dec->last_error, &e);
+        return pxc_last_error_store(&dec->c.last_error, &e);
     uint8_t *assignment = malloc(count ? count : 1);
     if (!assignment) {
         pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
-        return pxc_last_error_store(&dec->last_error, &e);
+        return pxc_last_error_store(&dec->c.last_error, &e);
     }
     for (size_t i = 0; i < count; i++) {
         statuses[i].status = PXC_ERROR_NOT_PROCESSED;
         statuses[i].detail[0] = '\0';
     }
-    pxc_backend_set_split(&dec->backends, count, assignment);
+    pxc_backend_set_split(&dec->c.backends, count, assignment);
     batch_args a = {dec, streams, &p, images, statuses, assignment};
-    pxc_pool_run(dec->ctx->pool, count, batch_sample, &a);
+    pxc_pool_run(dec->c.ctx->pool, count, batch_sample, &a);
     free(assignment);
     for (size_t i = 0; i < count; i++) {
         if (statuses[i].status != PXC_OK) {
@@ -362,5 +337,5 @@ pxc_status pxc_decode_batch(pxc_decoder *dec, size_t count, pxc_code_stream *con
             break;
         }
     }
-    return pxc_last_error_store(&dec->last_error, &e);
+    return pxc_last_error_store(&dec->c.last_error, &e);
 }

@@ -131,3 +131,37 @@ bool pxc_status_allows_fallback(pxc_status s)
         return false;
     }
 }
+
+pxc_status pxc_struct_copy(void *dst, size_t dst_size, const void *src, const char *what, pxc_err *e)
+{
+    if (!src) return PXC_OK;
+    size_t n = *(const size_t *)src;
+    if (n < sizeof(size_t) || n > dst_size)
+        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "%s have a bad struct_size %zu (at most %zu)", what, n,
+                           dst_size);
+    memcpy(dst, src, n);
+    *(size_t *)dst = dst_size;
+    return PXC_OK;
+}
+
+pxc_status pxc_coder_init(pxc_coder *c, pxc_context *ctx, int device_id, const pxc_backend *backends, size_t n,
+                          const char *options, bool encode, pxc_err *e)
+{
+    memset(c, 0, sizeof(*c));
+    if (device_id < -1)
+        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "device_id %d is invalid (-1 = current device)", device_id);
+    c->ctx = ctx;
+    c->device_id = device_id;
+    if (pxc_backend_set_init(&c->backends, backends, n, e) != PXC_OK ||
+        pxc_backend_set_check_available(&c->backends, encode, e) != PXC_OK ||
+        pxc_options_parse(options, encode ? PXC_OPT_ENCODE : PXC_OPT_DECODE, &c->opts, e) != PXC_OK)
+        return e->status;
+    pxc_last_error_init(&c->last_error);
+    return PXC_OK;
+}
+
+void pxc_coder_cleanup(pxc_coder *c)
+{
+    pxc_options_free(c->opts);
+    pxc_last_error_destroy(&c->last_error);
+}

@@ -13,11 +13,7 @@
 #define PXC_MAX_CHAIN 32
 
 struct pxc_encoder {
-    pxc_context *ctx;
-    pxc_backend_set backends;
-    pxc_options *opts;
-    int device_id;
-    pxc_last_error last_error;
+    pxc_coder c;
 };
 
 void pxc_encoder_default_settings(pxc_encoder_settings *s)
@@ -54,55 +50,34 @@ pxc_status pxc_encoder_create(pxc_context *ctx, const pxc_encoder_settings *sett
     pxc_err_clear(&e);
     pxc_encoder_settings s;
     pxc_encoder_default_settings(&s);
-    if (settings) {
-        if (settings->struct_size < sizeof(size_t) || settings->struct_size > sizeof(s)) {
-            pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "encoder settings have a bad struct_size %zu",
-                        settings->struct_size);
-            return pxc_last_error_store(&ctx->last_error, &e);
-        }
-        memcpy(&s, settings, settings->struct_size);
-    }
-    if (s.device_id < -1) {
-        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "device_id %d is invalid (-1 = current device)", s.device_id);
+    if (pxc_struct_copy(&s, sizeof(s), settings, "encoder settings", &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    pxc_encoder *h = calloc(1, sizeof(*h));
+    if (!h) return PXC_ERROR_OUT_OF_MEMORY;
+    if (pxc_coder_init(&h->c, ctx, s.device_id, s.backends, s.num_backends, s.options, true, &e) != PXC_OK) {
+        free(h);
         return pxc_last_error_store(&ctx->last_error, &e);
     }
-    pxc_encoder *enc = calloc(1, sizeof(*enc));
-    if (!enc) return PXC_ERROR_OUT_OF_MEMORY;
-    enc->ctx = ctx;
-    enc->device_id = s.device_id;
-    pxc_last_error_init(&enc->last_error);
-    if (pxc_backend_set_init(&enc->backends, s.backends, s.num_backends, &e) != PXC_OK ||
-        pxc_backend_set_check_available(&enc->backends, true, &e) != PXC_OK ||
-        pxc_options_parse(s.options, PXC_OPT_ENCODE, &enc->opts, &e) != PXC_OK) {
-        pxc_encoder_destroy(enc);
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    *out = enc;
+    *out = h;
     return PXC_OK;
 }
 
-void pxc_encoder_destroy(pxc_encoder *enc)
+void pxc_encoder_destroy(pxc_encoder *h)
 {
-    if (!enc) return;
-    pxc_options_free(enc->opts);
-    pxc_last_error_destroy(&enc->last_error);
-    free(enc);
+    if (!h) return;
+    pxc_coder_cleanup(&h->c);
+    free(h);
 }
 
 const char *pxc_encoder_last_error(const pxc_encoder *enc)
 {
-    return enc ? pxc_last_error_get(&enc->last_error) : "no encoder (NULL)";
+    return enc ? pxc_last_error_get(&enc->c.last_error) : "no encoder (NULL)";
 }
 
 static pxc_status resolve_params(const pxc_encode_params *in, pxc_encode_params *p, pxc_err *e)
 {
     pxc_encode_params_default(p);
-    if (!in) return PXC_OK;
-    if (in->struct_size < sizeof(size_t) || in->struct_size > sizeof(*p))
-        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "encode params have a bad struct_size %zu",
-                           in->struct_size);
-    memcpy(p, in, in->struct_size);
-    p->struct_size = sizeof(*p);
+    if (pxc_struct_copy(p, sizeof(*p), in, "encode params", e) != PXC_OK) return e->status;
     if (!(p->quality >= 0.0f && p->quality <= 100.0f))
         return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "quality %g is outside [0, 100]", (double)p->quality);
     if (!(p->target_psnr >= 0.0f))
@@ -138,9 +113,9 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
     if (d->buffer_kind != PXC_BUFFER_HOST)
         return pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE,
                            "image is in device memory; this build encodes host images only");
-    if (pxc_limits_check_dims(&enc->ctx->limits, d->width, d->height, e) != PXC_OK) return e->status;
+    if (pxc_limits_check_dims(&enc->c.ctx->limits, d->width, d->height, e) != PXC_OK) return e->status;
     pxc_budget budget;
-    pxc_budget_init(&budget, &enc->ctx->limits);
+    pxc_budget_init(&budget, &enc->c.ctx->limits);
 
     /* implementations take interleaved pixels */
     pxc_image_desc hwc = *d;
@@ -161,10 +136,10 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
 
     pxc_outbuf out;
     pxc_outbuf_init(&out, &budget);
-    pxc_encode_job job = {.ctx = enc->ctx, .desc = &hwc, .pixels = pixels, .params = p, .opts = enc->opts,
+    pxc_encode_job job = {.ctx = enc->c.ctx, .desc = &hwc, .pixels = pixels, .params = p, .opts = enc->c.opts,
                           .out = &out, .budget = &budget, .err = e};
     const pxc_codec_impl *chain[PXC_MAX_CHAIN];
-    size_t n = pxc_backend_set_chain(&enc->backends, first_backend, codec, chain, PXC_MAX_CHAIN);
+    size_t n = pxc_backend_set_chain(&enc->c.backends, first_backend, codec, chain, PXC_MAX_CHAIN);
     pxc_err last;
     pxc_err_clear(&last);
     pxc_err_set(&last, PXC_ERROR_UNSUPPORTED_FEATURE, "no allowed backend has a %s encoder", codec->name);
@@ -218,7 +193,7 @@ pxc_status pxc_encode(pxc_encoder *enc, const pxc_image *image, const char *code
     pxc_err_clear(&e);
     if (!out_data || !out_size) {
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "out_data or out_size is NULL");
-        return pxc_last_error_store(&enc->last_error, &e);
+        return pxc_last_error_store(&enc->c.last_error, &e);
     }
     *out_data = NULL;
     *out_size = 0;
@@ -227,7 +202,7 @@ pxc_status pxc_encode(pxc_encoder *enc, const pxc_image *image, const char *code
     pxc_backend_kind used;
     if (resolve_params(params, &p, &e) == PXC_OK && find_codec(codec, &c, &e) == PXC_OK)
         encode_one(enc, image, c, &p, 0, out_data, out_size, &used, &e);
-    return pxc_last_error_store(&enc->last_error, &e);
+    return pxc_last_error_store(&enc->c.last_error, &e);
 }
 
 typedef struct batch_args {
@@ -267,11 +242,11 @@ pxc_status pxc_encode_batch(pxc_encoder *enc, size_t count, const pxc_image *con
     if (count && (!images || !out_data || !out_sizes || !statuses))
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "images, outputs or statuses is NULL for a batch of %zu", count);
     if (e.status != PXC_OK || resolve_params(params, &p, &e) != PXC_OK || find_codec(codec, &c, &e) != PXC_OK)
-        return pxc_last_error_store(&enc->last_error, &e);
+        return pxc_last_error_store(&enc->c.last_error, &e);
     uint8_t *assignment = malloc(count ? count : 1);
     if (!assignment) {
         pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
-        return pxc_last_error_store(&enc->last_error, &e);
+        return pxc_last_error_store(&enc->c.last_error, &e);
     }
     for (size_t i = 0; i < count; i++) {
         out_data[i] = NULL;
@@ -279,9 +254,9 @@ pxc_status pxc_encode_batch(pxc_encoder *enc, size_t count, const pxc_image *con
         statuses[i].status = PXC_ERROR_NOT_PROCESSED;
         statuses[i].detail[0] = '\0';
     }
-    pxc_backend_set_split(&enc->backends, count, assignment);
+    pxc_backend_set_split(&enc->c.backends, count, assignment);
     batch_args a = {enc, images, c, &p, out_data, out_sizes, statuses, assignment};
-    pxc_pool_run(enc->ctx->pool, count, batch_sample, &a);
+    pxc_pool_run(enc->c.ctx->pool, count, batch_sample, &a);
     free(assignment);
     for (size_t i = 0; i < count; i++) {
         if (statuses[i].status != PXC_OK) {
@@ -289,7 +264,7 @@ pxc_status pxc_encode_batch(pxc_encoder *enc, size_t count, const pxc_image *con
             break;
         }
     }
-    return pxc_last_error_store(&enc->last_error, &e);
+    return pxc_last_error_store(&enc->c.last_error, &e);
 }
 
 pxc_status pxc_write_file_atomic(const char *path, const void *data, size_t size, char *detail, size_t detail_size)
@@ -354,13 +329,13 @@ pxc_status pxc_encode_to_file(pxc_encoder *enc, const pxc_image *image, const ch
     pxc_err_clear(&e);
     if (!path || !*path) {
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "path is NULL or empty");
-        return pxc_last_error_store(&enc->last_error, &e);
+        return pxc_last_error_store(&enc->c.last_error, &e);
     }
     if (!codec || !*codec) {
         codec = pxc_codec_for_path(path);
         if (!codec) {
             pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FORMAT, "no codec writes files with the extension of '%s'", path);
-            return pxc_last_error_store(&enc->last_error, &e);
+            return pxc_last_error_store(&enc->c.last_error, &e);
         }
     }
     void *data = NULL;
@@ -370,5 +345,5 @@ pxc_status pxc_encode_to_file(pxc_encoder *enc, const pxc_image *image, const ch
     st = pxc_write_file_atomic(path, data, size, e.msg, sizeof(e.msg));
     e.status = st;
     pxc_free(data);
-    return pxc_last_error_store(&enc->last_error, &e);
+    return pxc_last_error_store(&enc->c.last_error, &e);
 }

@@ -113,6 +113,27 @@ const char *pxc_impl_unavailable_reason(const pxc_codec_impl *impl);
 size_t pxc_backend_set_chain(const pxc_backend_set *set, size_t first, const pxc_codec_def *codec,
                              const pxc_codec_impl **out, size_t max);
 
+/* What decoders and encoders share: context, allowed backends, options, last error. */
+typedef struct pxc_coder {
+    pxc_context *ctx;
+    pxc_backend_set backends;
+    pxc_options *opts;
+    int device_id;
+    pxc_last_error last_error;
+} pxc_coder;
+
+/* Validates the settings decoders and encoders share and fills @p c; on failure nothing is left to free. */
+pxc_status pxc_coder_init(pxc_coder *c, pxc_context *ctx, int device_id, const pxc_backend *backends, size_t n,
+                          const char *options, bool encode, pxc_err *e);
+void pxc_coder_cleanup(pxc_coder *c);
+
+/*
+ * Copies a caller's versioned struct (its first member is struct_size) over
+ * @p dst, which holds the defaults, after checking the size; NULL @p src keeps
+ * the defaults. @p what names the struct in the error.
+ */
+pxc_status pxc_struct_copy(void *dst, size_t dst_size, const void *src, const char *what, pxc_err *e);
+
 /* Whether a failure of one implementation should try the next one. */
 bool pxc_status_allows_fallback(pxc_status s);
 

@@ -25,17 +25,6 @@ static pxc_status alloc_failed(pxc_err *e)
                                : pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "BMP: out of memory");
 }
 
-static bool plain_color(pxc_color_spec c)
-{
-    return c == PXC_COLOR_GRAY || c == PXC_COLOR_GRAY_ALPHA || c == PXC_COLOR_RGB ||
-           c == PXC_COLOR_BGR || c == PXC_COLOR_RGBA || c == PXC_COLOR_BGRA;
-}
-
-static bool has_alpha_channel(pxc_color_spec c)
-{
-    return c == PXC_COLOR_GRAY_ALPHA || c == PXC_COLOR_RGBA || c == PXC_COLOR_BGRA;
-}
-
 /* ---- decoding ------------------------------------------------------------- */
 
 typedef struct bmp_dec {
@@ -237,7 +226,7 @@ static pxc_status decode_uncompressed(bmp_dec *s)
         /* B, G, R, A/X bytes; an X byte never becomes alpha */
         const bool fast = job->out_type == PXC_SAMPLE_U8 && job->out_color != PXC_COLOR_GRAY &&
                           job->out_color != PXC_COLOR_GRAY_ALPHA;
-        if (fast || h->has_alpha || !has_alpha_channel(job->out_color)) {
+        if (fast || h->has_alpha || !pxc_color_has_alpha(job->out_color)) {
             for (uint32_t y = 0; y < h->height; y++) {
                 const uint8_t *src = base + (size_t)y * h->row_bytes;
                 uint8_t *dst = out_row(s, y);
@@ -402,24 +391,8 @@ static pxc_status rle_decode(bmp_dec *s)
     return st;
 }
 
-static bool bmp_can_decode(const pxc_decode_job *job, pxc_err *why)
-{
-    if (!plain_color(job->out_color)) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "BMP: cannot decode to colour %s",
-                    pxc_color_spec_name(job->out_color));
-        return false;
-    }
-    if (job->out_type != PXC_SAMPLE_U8 && job->out_type != PXC_SAMPLE_U16) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "BMP: unknown output sample type %d",
-                    (int)job->out_type);
-        return false;
-    }
-    return true;
-}
-
 static pxc_status bmp_decode(pxc_decode_job *job)
 {
-    if (!bmp_can_decode(job, job->err)) return job->err->status;
     pxc_bmp_header h;
     pxc_status st = pxc_bmp_read_header(job->data, job->size, &h, job->err);
     if (st != PXC_OK) return st;
@@ -451,7 +424,7 @@ static bool bmp_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
     const pxc_image_desc *d = job->desc;
     pxc_color_spec c = source_color(d);
-    if (!plain_color(c) || pxc_color_spec_channels(c) != d->num_channels) {
+    if (!pxc_color_is_plain(c) || pxc_color_spec_channels(c) != d->num_channels) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "BMP: cannot write %s images with %u channels (gray, gray+alpha, RGB, BGR, RGBA or BGRA)",
                     pxc_color_spec_name(d->color_spec), d->num_channels);
@@ -488,7 +461,7 @@ static pxc_status bmp_encode(pxc_encode_job *job)
     if (!bmp_can_encode(job, job->err)) return job->err->status;
     const pxc_image_desc *d = job->desc;
     const pxc_color_spec src = source_color(d);
-    const bool alpha = has_alpha_channel(src);
+    const bool alpha = pxc_color_has_alpha(src);
     const uint32_t bpp = alpha ? 32 : 24;
     const uint32_t info_size = alpha ? 108 : 40;
     const size_t head = PXC_BMP_FILE_HEADER + info_size;
@@ -541,7 +514,7 @@ const pxc_codec_impl pxc_bmp_native = {
     .kind = PXC_BACKEND_CPU_ONLY,
     .priority = 0,
     .unavailable_reason = NULL,
-    .can_decode = bmp_can_decode,
+    .can_decode = NULL,
     .decode = bmp_decode,
     .can_encode = bmp_can_encode,
     .encode = bmp_encode,

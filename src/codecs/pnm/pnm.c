@@ -23,12 +23,6 @@ static pxc_status alloc_failed(pxc_err *e)
                                : pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "PNM: out of memory");
 }
 
-static bool plain_color(pxc_color_spec c)
-{
-    return c == PXC_COLOR_GRAY || c == PXC_COLOR_GRAY_ALPHA || c == PXC_COLOR_RGB ||
-           c == PXC_COLOR_BGR || c == PXC_COLOR_RGBA || c == PXC_COLOR_BGRA;
-}
-
 static const char *kind_name(const pxc_pnm_header *h)
 {
     static const char *const names[8] = {"", "PBM", "PGM", "PPM", "PBM", "PGM", "PPM", "PAM"};
@@ -220,24 +214,8 @@ static pxc_status pnm_decode_rows(pnm_dec *s)
     return st;
 }
 
-static bool pnm_can_decode(const pxc_decode_job *job, pxc_err *why)
-{
-    if (!plain_color(job->out_color)) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "PNM: cannot decode to colour %s",
-                    pxc_color_spec_name(job->out_color));
-        return false;
-    }
-    if (job->out_type != PXC_SAMPLE_U8 && job->out_type != PXC_SAMPLE_U16) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "PNM: unknown output sample type %d",
-                    (int)job->out_type);
-        return false;
-    }
-    return true;
-}
-
 static pxc_status pnm_decode(pxc_decode_job *job)
 {
-    if (!pnm_can_decode(job, job->err)) return job->err->status;
     pxc_pnm_header h;
     pxc_status st = pxc_pnm_read_header(job->data, job->size, &h, job->err);
     if (st != PXC_OK) return st;
@@ -282,7 +260,7 @@ static bool pnm_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
     const pxc_image_desc *d = job->desc;
     pxc_color_spec c = source_color(d);
-    if (!plain_color(c) || pxc_color_spec_channels(c) != d->num_channels) {
+    if (!pxc_color_is_plain(c) || pxc_color_spec_channels(c) != d->num_channels) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "PNM: cannot write %s images with %u channels (gray, gray+alpha, RGB, BGR, RGBA or BGRA)",
                     pxc_color_spec_name(d->color_spec), d->num_channels);
@@ -356,7 +334,7 @@ const pxc_codec_impl pxc_pnm_native = {
     .kind = PXC_BACKEND_CPU_ONLY,
     .priority = 0,
     .unavailable_reason = NULL,
-    .can_decode = pnm_can_decode,
+    .can_decode = NULL,
     .decode = pnm_decode,
     .can_encode = pnm_can_encode,
     .encode = pnm_encode,
