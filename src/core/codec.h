@@ -46,7 +46,8 @@ typedef struct pxc_decode_job {
 /** Everything an encode implementation needs for one image. */
 typedef struct pxc_encode_job {
     pxc_context *ctx;
-    const pxc_image_desc *desc;     /* resolved; layout is always HWC, buffer_kind HOST */
+    const pxc_image_desc *desc;     /* resolved; layout always HWC, buffer_kind HOST, color_spec
+                                     * never UNKNOWN (the core infers it from the channel count) */
     const uint8_t *pixels;          /* first row */
     const pxc_encode_params *params;
     const pxc_options *opts;        /* encoder options (validated) */

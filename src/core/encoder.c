@@ -117,8 +117,13 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
     pxc_budget budget;
     pxc_budget_init(&budget, &enc->c.ctx->limits);
 
-    /* implementations take interleaved pixels */
+    /* implementations take interleaved pixels with a known colour spec */
     pxc_image_desc hwc = *d;
+    if (hwc.color_spec == PXC_COLOR_UNKNOWN) {
+        static const pxc_color_spec by_channels[5] = {PXC_COLOR_UNKNOWN, PXC_COLOR_GRAY, PXC_COLOR_GRAY_ALPHA,
+                                                      PXC_COLOR_RGB, PXC_COLOR_RGBA};
+        hwc.color_spec = by_channels[hwc.num_channels];
+    }
     const uint8_t *pixels = image->data;
     uint8_t *staged = NULL;
     size_t staged_size = 0;

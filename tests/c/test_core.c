@@ -485,8 +485,40 @@ static void test_image_cache(void)
     }
 }
 
+/* An image without a colour spec is taken by its channel count: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
+static void test_unknown_colour_is_inferred(void)
+{
+    pxc_context *ctx = make_ctx(1, PXC_DEFAULT_MAX_PIXELS, PXC_DEFAULT_MAX_BYTES);
+    pxc_encoder *enc = NULL;
+    CHECK_OK(pxc_encoder_create(ctx, NULL, &enc));
+    const pxc_color_spec want[5] = {0, PXC_COLOR_GRAY, PXC_COLOR_GRAY_ALPHA, PXC_COLOR_RGB, PXC_COLOR_RGBA};
+    for (uint32_t ch = 1; ch <= 4; ch++) {
+        pxc_image_desc d;
+        pxc_image_desc_init(&d);
+        d.width = 5;
+        d.height = 3;
+        d.num_channels = ch;
+        pxc_image *img = NULL;
+        CHECK_OK(pxc_image_create(ctx, &d, NULL, &img));
+        void *data = NULL;
+        size_t n = 0;
+        CHECK_OK(pxc_encode(enc, img, "png", NULL, &data, &n));
+        pxc_code_stream *st = NULL;
+        CHECK_OK(pxc_code_stream_from_memory(ctx, data, n, PXC_MEMORY_BORROW, &st));
+        pxc_image_info info = {.struct_size = sizeof(info)};
+        CHECK_OK(pxc_code_stream_get_info(st, &info));
+        CHECK_MSG(info.num_channels == ch && info.color_spec == want[ch], "%u channels", ch);
+        pxc_code_stream_destroy(st);
+        pxc_free(data);
+        pxc_image_destroy(img);
+    }
+    pxc_encoder_destroy(enc);
+    pxc_context_destroy(ctx);
+}
+
 int main(void)
 {
+    test_unknown_colour_is_inferred();
     test_image_cache();
     test_misuse();
     test_codec_names();

@@ -408,30 +408,13 @@ static pxc_status bmp_decode(pxc_decode_job *job)
 
 /* ---- encoding ------------------------------------------------------------- */
 
-static pxc_color_spec source_color(const pxc_image_desc *d)
-{
-    if (d->color_spec != PXC_COLOR_UNKNOWN) return d->color_spec;
-    switch (d->num_channels) {
-    case 1: return PXC_COLOR_GRAY;
-    case 2: return PXC_COLOR_GRAY_ALPHA;
-    case 3: return PXC_COLOR_RGB;
-    case 4: return PXC_COLOR_RGBA;
-    default: return PXC_COLOR_UNKNOWN;
-    }
-}
-
 static bool bmp_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
     const pxc_image_desc *d = job->desc;
-    pxc_color_spec c = source_color(d);
-    if (!pxc_color_is_plain(c) || pxc_color_spec_channels(c) != d->num_channels) {
+    if (!pxc_color_is_plain(d->color_spec)) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "BMP: cannot write %s images with %u channels (gray, gray+alpha, RGB, BGR, RGBA or BGRA)",
                     pxc_color_spec_name(d->color_spec), d->num_channels);
-        return false;
-    }
-    if (d->sample_type != PXC_SAMPLE_U8 && d->sample_type != PXC_SAMPLE_U16) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "BMP: unknown sample type %d", (int)d->sample_type);
         return false;
     }
     if (d->width > INT32_MAX || d->height > INT32_MAX) {
@@ -460,7 +443,7 @@ static pxc_status bmp_encode(pxc_encode_job *job)
 {
     if (!bmp_can_encode(job, job->err)) return job->err->status;
     const pxc_image_desc *d = job->desc;
-    const pxc_color_spec src = source_color(d);
+    const pxc_color_spec src = d->color_spec;
     const bool alpha = pxc_color_has_alpha(src);
     const uint32_t bpp = alpha ? 32 : 24;
     const uint32_t info_size = alpha ? 108 : 40;

@@ -311,14 +311,7 @@ typedef struct encode_state {
 
 static bool turbo_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
-    switch (job->desc->color_spec) {
-    case PXC_COLOR_GRAY: case PXC_COLOR_GRAY_ALPHA: case PXC_COLOR_RGB: case PXC_COLOR_BGR:
-    case PXC_COLOR_RGBA: case PXC_COLOR_BGRA:
-        break;
-    case PXC_COLOR_UNKNOWN:
-        if (job->desc->num_channels == 1 || job->desc->num_channels == 3) break;
-        /* fall through */
-    default:
+    if (!pxc_color_is_plain(job->desc->color_spec)) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "JPEG encodes gray, RGB, BGR, RGBA or BGRA images, not %s with %u channels",
                     pxc_color_spec_name(job->desc->color_spec), job->desc->num_channels);
@@ -341,8 +334,7 @@ static pxc_status encode_body(encode_state *s, pxc_encode_job *job)
 {
     j_compress_ptr ci = &s->cinfo;
     const pxc_image_desc *d = job->desc;
-    pxc_color_spec in = d->color_spec;
-    if (in == PXC_COLOR_UNKNOWN) in = d->num_channels == 1 ? PXC_COLOR_GRAY : PXC_COLOR_RGB;
+    const pxc_color_spec in = d->color_spec;
     const bool gray_out = in == PXC_COLOR_GRAY || in == PXC_COLOR_GRAY_ALPHA ||
                           job->params->chroma_subsampling == PXC_CSS_GRAY;
     /* what rows libjpeg receives: the image itself when it can take it, else converted rows */

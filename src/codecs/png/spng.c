@@ -457,8 +457,8 @@ done:
 
 /* ---- encoding ----------------------------------------------------------- */
 
-/* PNG colour type for an image of @p color with @p channels channels; -1 when PNG has none. */
-static int png_color_type_for(pxc_color_spec color, uint32_t channels)
+/* PNG colour type for an image of @p color; -1 when PNG has none. */
+static int png_color_type_for(pxc_color_spec color)
 {
     switch (color) {
     case PXC_COLOR_GRAY: return PXC_PNG_GRAY;
@@ -467,14 +467,6 @@ static int png_color_type_for(pxc_color_spec color, uint32_t channels)
     case PXC_COLOR_BGR: return PXC_PNG_RGB;
     case PXC_COLOR_RGBA:
     case PXC_COLOR_BGRA: return PXC_PNG_RGBA;
-    case PXC_COLOR_UNKNOWN:
-        switch (channels) {
-        case 1: return PXC_PNG_GRAY;
-        case 2: return PXC_PNG_GRAY_ALPHA;
-        case 3: return PXC_PNG_RGB;
-        case 4: return PXC_PNG_RGBA;
-        default: return -1;
-        }
     default: return -1;
     }
 }
@@ -482,7 +474,7 @@ static int png_color_type_for(pxc_color_spec color, uint32_t channels)
 static bool png_spng_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
     const pxc_image_desc *d = job->desc;
-    if (png_color_type_for(d->color_spec, d->num_channels) < 0) {
+    if (png_color_type_for(d->color_spec) < 0) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "PNG: cannot store %s images with %u channels (gray, gray+alpha, RGB, BGR, "
                     "RGBA or BGRA only)",
@@ -514,7 +506,7 @@ static pxc_status png_spng_encode(pxc_encode_job *job)
 {
     const pxc_image_desc *d = job->desc;
     pxc_err *err = job->err;
-    const int ct = png_color_type_for(d->color_spec, d->num_channels);
+    const int ct = png_color_type_for(d->color_spec);
     const bool u16 = d->sample_type == PXC_SAMPLE_U16;
     const bool bgr = d->color_spec == PXC_COLOR_BGR || d->color_spec == PXC_COLOR_BGRA;
     if (ct < 0 || (d->sample_type != PXC_SAMPLE_U8 && !u16))

@@ -244,30 +244,13 @@ static pxc_status pnm_decode(pxc_decode_job *job)
 
 /* ---- encoding ------------------------------------------------------------- */
 
-static pxc_color_spec source_color(const pxc_image_desc *d)
-{
-    if (d->color_spec != PXC_COLOR_UNKNOWN) return d->color_spec;
-    switch (d->num_channels) {
-    case 1: return PXC_COLOR_GRAY;
-    case 2: return PXC_COLOR_GRAY_ALPHA;
-    case 3: return PXC_COLOR_RGB;
-    case 4: return PXC_COLOR_RGBA;
-    default: return PXC_COLOR_UNKNOWN;
-    }
-}
-
 static bool pnm_can_encode(const pxc_encode_job *job, pxc_err *why)
 {
     const pxc_image_desc *d = job->desc;
-    pxc_color_spec c = source_color(d);
-    if (!pxc_color_is_plain(c) || pxc_color_spec_channels(c) != d->num_channels) {
+    if (!pxc_color_is_plain(d->color_spec)) {
         pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE,
                     "PNM: cannot write %s images with %u channels (gray, gray+alpha, RGB, BGR, RGBA or BGRA)",
                     pxc_color_spec_name(d->color_spec), d->num_channels);
-        return false;
-    }
-    if (d->sample_type != PXC_SAMPLE_U8 && d->sample_type != PXC_SAMPLE_U16) {
-        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "PNM: unknown sample type %d", (int)d->sample_type);
         return false;
     }
     return true;
@@ -277,7 +260,7 @@ static pxc_status pnm_encode(pxc_encode_job *job)
 {
     if (!pnm_can_encode(job, job->err)) return job->err->status;
     const pxc_image_desc *d = job->desc;
-    const pxc_color_spec src = source_color(d);
+    const pxc_color_spec src = d->color_spec;
     const bool wide = d->sample_type == PXC_SAMPLE_U16;
     const unsigned maxval = wide ? 65535u : 255u;
     const uint32_t nc = d->num_channels;
