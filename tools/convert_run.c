@@ -315,19 +315,19 @@ size_t convert_run(cli_session *s, const convert_plan *plan)
     const cli_inputs *in = &plan->inputs;
     cli_progress progress;
     scratch w;
-    size_t failed = 0, done = 0, next = 0, todo = 0, i;
+    size_t failed = 0, done = 0, next = 0, pending = 0, i;
 
     for (i = 0; i < in->count; i++)
         if (plan->outputs[i])
-            todo++;
-    if (todo == 0)
+            pending++;
+    if (pending == 0)
         return 0;
     if (!scratch_alloc(&w, s->batch)) {
         scratch_free(&w);
         cli_error("out of memory");
-        return todo;
+        return pending;
     }
-    cli_progress_init(&progress, todo, "images");
+    cli_progress_init(&progress, pending, "images");
     cli_active_progress = &progress;
     cli_progress_update(&progress, 0);
 
@@ -359,8 +359,8 @@ size_t convert_run(cli_session *s, const convert_plan *plan)
     if (stop_signal) {
         cli_progress_clear(&progress);
         cli_active_progress = NULL;
-        cli_error("interrupted: %zu of %zu inputs not converted", todo - done, todo);
-        failed += todo - done;
+        cli_error("interrupted: %zu of %zu inputs not converted", pending - done, pending);
+        failed += pending - done;
     } else {
         cli_progress_finish(&progress);
         cli_active_progress = NULL;
