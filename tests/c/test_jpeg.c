@@ -183,6 +183,64 @@ static void *encode(uint32_t w, uint32_t h, int progressive, pxc_chroma_subsampl
     return out;
 }
 
+typedef struct log_capture {
+    int warnings;
+    char last[512];
+} log_capture;
+
+static void on_log(void *user, pxc_log_level level, const char *message)
+{
+    log_capture *c = user;
+    if (level == PXC_LOG_WARNING) c->warnings++;
+    snprintf(c->last, sizeof(c->last), "%s", message);
+}
+
+/* Corrupt entropy data: an error by default; with jpeg:strict=0 a logged warning and an image. */
+static void test_strict_and_log(const uint8_t *data, size_t n)
+{
+    uint8_t *bad = malloc(n);
+    memcpy(bad, data, n);
+    size_t sos = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (data[i] == 0xFF && data[i + 1] == 0xDA) sos = i;
+    CHECK(sos > 0 && sos + 200 < n);
+    /* Stuffed 0xFF bytes (all-ones bits are no Huffman code) near the end of the data:
+     * libjpeg-turbo reports bad codes from its careful path, which it takes for the last
+     * bytes of a stream; its fast path substitutes zero without a warning, so JPEG damage
+     * far from the end is not always detectable (JPEG has no checksums). */
+    for (size_t i = n - 120; i + 1 < n - 56; i += 2) {
+        bad[i] = 0xFF;
+        bad[i + 1] = 0x00;
+    }
+    pxc_image *img = NULL;
+    CHECK_STATUS(decode_bytes(bad, n, NULL, &img), PXC_ERROR_CORRUPT_DATA);
+    CHECK(strstr(pxc_decoder_last_error(dec), "Huffman") != NULL);
+
+    log_capture cap = {0};
+    pxc_context_settings s;
+    pxc_context_default_settings(&s);
+    s.num_threads = 1;
+    s.log_callback = on_log;
+    s.log_user_data = &cap;
+    pxc_context *lctx = NULL;
+    CHECK_OK(pxc_context_create(&s, &lctx));
+    pxc_decoder_settings ds;
+    pxc_decoder_default_settings(&ds);
+    ds.options = "jpeg:strict=0";
+    pxc_decoder *ldec = NULL;
+    CHECK_OK(pxc_decoder_create(lctx, &ds, &ldec));
+    pxc_code_stream *st = NULL;
+    CHECK_OK(pxc_code_stream_from_memory(lctx, bad, n, PXC_MEMORY_BORROW, &st));
+    CHECK_OK(pxc_decode(ldec, st, NULL, &img));
+    CHECK(cap.warnings >= 1);
+    CHECK(strstr(cap.last, "jpeg:") != NULL);
+    pxc_image_destroy(img);
+    pxc_code_stream_destroy(st);
+    pxc_decoder_destroy(ldec);
+    pxc_context_destroy(lctx);
+    free(bad);
+}
+
 int main(void)
 {
     pxc_context_settings s;
@@ -193,6 +251,9 @@ int main(void)
 
     test_four_component();
     size_t n;
+    void *big = encode(64, 48, 0, PXC_CSS_420, &n);
+    test_strict_and_log(big, n);
+    pxc_free(big);
     void *base = encode(24, 16, 0, PXC_CSS_420, &n);
     test_truncation("baseline 4:2:0", base, n);
     test_corruption(base, n);

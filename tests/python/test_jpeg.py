@@ -84,6 +84,16 @@ def test_cjpeg_streams_match_references(ctx, fancy, css, variant, size):
 
 
 @need_tools
+def test_extended_sequential_sof1(ctx):
+    """A baseline stream relabelled SOF1 (extended sequential, Huffman) is a valid extended JPEG."""
+    data = cjpeg(photo(), "-quality", "85", "-sample", "2x2")
+    sof = data.index(b"\xff\xc0")
+    ext = data[:sof] + b"\xff\xc1" + data[sof + 2:]
+    np.testing.assert_array_equal(ctx.decode(ext), djpeg(ext, "-nosmooth"))
+    np.testing.assert_array_equal(ctx.decode(ext), ctx.decode(data))
+
+
+@need_tools
 @pytest.mark.parametrize("progressive", [False, True])
 def test_gray(ctx, progressive):
     args = ["-quality", "90", "-grayscale"] + (["-progressive"] if progressive else [])
@@ -245,7 +255,9 @@ def test_truncated_and_corrupt_are_errors(ctx):
     sos = data.index(b"\xff\xda")
     start = sos + 40
     # a run of one-bits (stuffed 0xFF bytes) is no valid Huffman code: libjpeg warns
-    # "bad Huffman code" and fills in; strict mode (the default) makes that an error
+    # "bad Huffman code" and fills in; strict mode (the default) makes that an error.
+    # (libjpeg-turbo checks codes on its careful path, which covers the last few KB of a
+    # stream, so the whole of this small file; see docs/ARCHITECTURE.md.)
     bad[start:start + 64] = b"\xff\x00" * 32
     with pytest.raises(pxc.PxcError) as e:
         ctx.decode(bytes(bad))
