@@ -24,4 +24,22 @@
 #include "encoder.h"
 #include "codecs.h"
 
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+/**
+ * @brief Detail text of the last error of any handle (C11):
+ *        pxc_last_error(ctx), pxc_last_error(dec), pxc_last_error(enc),
+ *        pxc_last_error(stream). Never NULL.
+ */
+#define pxc_last_error(handle)                                        \
+    _Generic((handle),                                                \
+        pxc_context *: pxc_context_last_error,                        \
+        const pxc_context *: pxc_context_last_error,                  \
+        pxc_decoder *: pxc_decoder_last_error,                        \
+        const pxc_decoder *: pxc_decoder_last_error,                  \
+        pxc_encoder *: pxc_encoder_last_error,                        \
+        const pxc_encoder *: pxc_encoder_last_error,                  \
+        pxc_code_stream *: pxc_code_stream_last_error,                \
+        const pxc_code_stream *: pxc_code_stream_last_error)(handle)
+#endif
+
 #endif /* PIXCODEC_PIXCODEC_H */

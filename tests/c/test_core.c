@@ -80,6 +80,8 @@ static void test_misuse(void)
     CHECK_OK(pxc_code_stream_from_memory(ctx, "GIF89a....", 10, PXC_MEMORY_COPY, &st));
     CHECK_STATUS(pxc_code_stream_get_info(st, &info), PXC_ERROR_UNSUPPORTED_FORMAT);
     CHECK(strstr(pxc_code_stream_last_error(st), "no codec") != NULL);
+    CHECK(pxc_last_error(st) == pxc_code_stream_last_error(st));
+    CHECK(pxc_last_error(ctx) == pxc_context_last_error(ctx));
     info.struct_size = 0;
     CHECK_STATUS(pxc_code_stream_get_info(st, &info), PXC_ERROR_INVALID_ARGUMENT);
     CHECK_STATUS(pxc_code_stream_get_info(st, NULL), PXC_ERROR_INVALID_ARGUMENT);
