@@ -69,6 +69,11 @@ typedef struct pxc_decode_params {
     pxc_sample_type sample_type;
     /** HWC (default) or CHW. */
     pxc_layout layout;
+    /**
+     * Default 0. 1: the output sample type follows the source, ignoring
+     * @ref sample_type: U16 for sources deeper than 8 bits, U8 otherwise.
+     */
+    int allow_any_depth;
 } pxc_decode_params;
 
 /** @brief Fills @p params with the defaults above. */

@@ -103,7 +103,7 @@ static pxc_status compute_output(const pxc_image_info *info, const pxc_decode_pa
     d->width = swap ? info->height : info->width;
     d->height = swap ? info->width : info->height;
     d->num_channels = ch;
-    d->sample_type = p->sample_type;
+    d->sample_type = p->allow_any_depth ? (info->precision > 8 ? PXC_SAMPLE_U16 : PXC_SAMPLE_U8) : p->sample_type;
     d->layout = p->layout;
     d->color_spec = *color;
     if (pxc_image_desc_resolve(d, NULL) != PXC_OK)
