@@ -114,22 +114,26 @@ pxc_status pxc_options_parse(const char *text, int use, pxc_options **out, pxc_e
                                "'jpeg', an implementation name, or nothing before the colon)",
                                module, module, key, value);
         }
-        /* the key must exist for the module (or for some codec when no module is given) */
+        /* The key must exist for the module (or for some codec when no module is given).
+         * Options of the other direction are accepted and have no effect, so one options
+         * string can serve a decoder and an encoder (the seed API gives encoders the
+         * decoder's default ":fancy_upsampling=0"). */
+        const int any_use = PXC_OPT_DECODE | PXC_OPT_ENCODE;
         const pxc_option_def *def = NULL;
         for (size_t i = 0; i < pxc_registry_count() && !def; i++) {
             const pxc_codec_def *c = pxc_registry_get(i);
-            if (!ent->codec || ent->codec == c) def = find_def(c, key, use);
+            if (!ent->codec || ent->codec == c) def = find_def(c, key, any_use);
         }
         if (!def) {
             pxc_options_free(o);
-            return pxc_err_set(err, PXC_ERROR_INVALID_OPTION, "unknown %s option '%s'%s%s",
-                               use == PXC_OPT_DECODE ? "decoder" : "encoder", key,
-                               *module ? " for module " : "", module);
+            return pxc_err_set(err, PXC_ERROR_INVALID_OPTION, "unknown option '%s'%s%s (creating %s)", key,
+                               *module ? " for module " : "", module,
+                               use == PXC_OPT_DECODE ? "a decoder" : "an encoder");
         }
         /* validate the value against every codec that declares the key */
         for (size_t i = 0; i < pxc_registry_count(); i++) {
             const pxc_codec_def *c = pxc_registry_get(i);
-            const pxc_option_def *d = (!ent->codec || ent->codec == c) ? find_def(c, key, use) : NULL;
+            const pxc_option_def *d = (!ent->codec || ent->codec == c) ? find_def(c, key, any_use) : NULL;
             if (d && !parse_value(d, value, &ent->value)) {
                 pxc_options_free(o);
                 if (d->type == PXC_OPT_BOOL)

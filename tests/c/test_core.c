@@ -230,8 +230,13 @@ static void test_backends_and_options(void)
     pxc_decoder_destroy(dec);
     pxc_encoder_settings es;
     pxc_encoder_default_settings(&es);
-    es.options = ":fancy_upsampling=1"; /* a decode option is unknown to encoders */
+    es.options = ":fancy_upsampling=0"; /* a decode option: accepted by encoders, no effect */
     pxc_encoder *enc = NULL;
+    CHECK_OK(pxc_encoder_create(ctx, &es, &enc));
+    pxc_encoder_destroy(enc);
+    es.options = ":fancy_upsampling=5"; /* but still validated */
+    CHECK_STATUS(pxc_encoder_create(ctx, &es, &enc), PXC_ERROR_INVALID_OPTION);
+    es.options = "png:no_such_key=1";
     CHECK_STATUS(pxc_encoder_create(ctx, &es, &enc), PXC_ERROR_INVALID_OPTION);
     pxc_context_destroy(ctx);
 }
