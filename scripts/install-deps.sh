@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake pkg-config
   libturbojpeg0-dev libjpeg62-turbo-dev libjpeg-turbo-progs
   libspng-dev zlib1g-dev
-  python3 python3-dev python3-numpy python3-pytest python3-pil python3-opencv python3-setuptools
+  python3 python3-dev python3-numpy python3-pytest python3-pil python3-opencv python3-setuptools python3-pip python3-venv
 )
 
 missing=()

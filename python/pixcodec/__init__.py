@@ -101,6 +101,7 @@ class BackendParams:
     """
 
     def __init__(self, load_hint: float = 1.0):
+        """BackendParams(load_hint=1.0): load_hint within [0, 1]."""
         self.load_hint = _check_hint(load_hint)
 
     def __repr__(self):
@@ -117,6 +118,7 @@ class Backend:
 
     def __init__(self, backend_kind: BackendKind = BackendKind.GPU_ONLY, load_hint=1.0, *,
                  backend_params: "BackendParams | None" = None):
+        """Backend(), Backend(backend_kind, load_hint=1.0) or Backend(backend_kind, backend_params)."""
         self.backend_kind = BackendKind(backend_kind)
         if isinstance(load_hint, BackendParams):
             backend_params = load_hint
@@ -151,6 +153,7 @@ class DecodeParams:
 
     def __init__(self, apply_exif_orientation: bool = True, enable_color_conversion: bool = True, *,
                  allow_any_depth: bool = False):
+        """DecodeParams(apply_exif_orientation=True, enable_color_conversion=True, *, allow_any_depth=False)."""
         self.apply_exif_orientation = bool(apply_exif_orientation)
         self.enable_color_conversion = bool(enable_color_conversion)
         self.allow_any_depth = bool(allow_any_depth)
@@ -177,6 +180,8 @@ class EncodeParams:
                  jpeg2k_num_resolutions: int = 5,
                  jpeg2k_bitstream_type: Jpeg2kBitstreamType = Jpeg2kBitstreamType.JP2,
                  jpeg2k_prog_order: Jpeg2kProgOrder = Jpeg2kProgOrder.RPCL):
+        """EncodeParams(quality=95, target_psnr=50, mct_mode=MctMode.RGB, chroma_subsampling=CSS_444, ...):
+        every field of the class docstring, as keywords or in that order."""
         self.quality = quality
         self.target_psnr = target_psnr
         self.mct_mode = mct_mode
@@ -256,6 +261,9 @@ class Decoder:
 
     def __init__(self, device_id: int = -1, backends=None, options: str = ":fancy_upsampling=0", *,
                  backend_kinds=None):
+        """Decoder(device_id=-1, backends=[], options=':fancy_upsampling=0') or
+        Decoder(device_id=-1, backend_kinds=[], options=...); raises pixcodec.Error when no
+        allowed backend can run here or the options name an unknown module or key."""
         if isinstance(backends, (list, tuple)) and backends and not isinstance(backends[0], Backend) \
                 and backend_kinds is None:
             backends, backend_kinds = None, backends  # the backend_kinds overload, given positionally
@@ -345,6 +353,7 @@ class Encoder:
     """
 
     def __init__(self, device_id: int = -1, backends=None, options: str = "", *, backend_kinds=None):
+        """Encoder(device_id=-1, backends=[], options='') or Encoder(device_id=-1, backend_kinds=[], options=...)."""
         if isinstance(backends, (list, tuple)) and backends and not isinstance(backends[0], Backend) \
                 and backend_kinds is None:
             backends, backend_kinds = None, backends

@@ -1,0 +1,43 @@
+"""Builds the pixcodec Python package with setuptools, offline.
+
+    pip install --no-build-isolation .     (Debian: python3-setuptools, python3-dev,
+                                            libjpeg62-turbo-dev, libspng-dev)
+
+The extension carries its own copy of the C library (the same sources CMake
+builds), so the package needs no libpixcodec.so at run time.
+"""
+import glob
+import os
+
+from setuptools import Extension, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def sources(*patterns):
+    out = []
+    for p in patterns:
+        out += sorted(os.path.relpath(f, HERE) for f in glob.glob(os.path.join(HERE, p)))
+    return out
+
+
+ext = Extension(
+    "pixcodec._pixcodec",
+    sources=sources("src/core/*.c", "src/codecs/*/*.c", "python/ext/*.c"),
+    include_dirs=["include", "src", "python/ext"],
+    define_macros=[("_GNU_SOURCE", None)],
+    libraries=["jpeg", "spng", "m"],
+    extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
+    extra_link_args=["-Wl,--version-script=python/ext/exports.map", "-pthread"],
+)
+
+setup(
+    name="pixcodec",
+    version="0.1.0",
+    description="Decode and encode images on all CPU cores (and GPUs), with a batch API and zero-copy numpy interop",
+    packages=["pixcodec"],
+    package_dir={"pixcodec": "python/pixcodec"},
+    package_data={"pixcodec": ["py.typed", "__init__.pyi"]},
+    ext_modules=[ext],
+    python_requires=">=3.9",
+)
