@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# JPEG decode benchmark: pixcodec against bare TurboJPEG and Pillow.
+# JPEG decode benchmark: pixcodec against bare TurboJPEG and Pillow, and
+# pixcodec's Python package against Pillow, OpenCV and pixcodec's own tool.
 #
 #   bash bench/run.sh [BUILD_DIR]        (what `make bench` runs; default: build)
 #
 # Needs BUILD_DIR/bench/jpeg_batch (built when libturbojpeg is found) and
 # /usr/bin/python3 with Pillow. The photo set is generated once into
-# BUILD_DIR/bench-photos (see bench/make_photos.sh) and reused.
+# BUILD_DIR/bench-photos (see bench/make_photos.sh) and reused. The Python
+# section (bench/python_decode.py) imports pixcodec from BUILD_DIR/python and
+# also uses numpy, OpenCV (cv2) and BUILD_DIR/bin/pixcodec; when the package
+# cannot be imported it says so and is skipped.
 #
 # Environment knobs:
 #   BENCH_REPS=7      timed passes per row of jpeg_batch (best and median reported)
@@ -13,6 +17,9 @@
 #   BENCH_THREADS=0   threads of the batch context (0 = all online cores)
 #   PILLOW_REPS=5     timed passes of the Pillow loop
 #   BENCH_PHOTOS=DIR  use this photo folder instead of BUILD_DIR/bench-photos
+#   BENCH_PYTHON=1    0 skips the Python section
+#   PY_REPS=5         timed passes per row of the Python section
+#   PY_BATCH=32       images per Decoder.decode() call (and per call of the tool)
 #
 # The benchmark reports; it never fails because of a timing. It exits non-zero
 # only when it cannot run or when pixcodec's pixels differ from TurboJPEG's.
@@ -28,6 +35,9 @@ BATCH=${BENCH_BATCH:-64}
 THREADS=${BENCH_THREADS:-0}
 PILLOW_REPS=${PILLOW_REPS:-5}
 PHOTOS=${BENCH_PHOTOS:-$BUILD/bench-photos}
+BENCH_PYTHON=${BENCH_PYTHON:-1}
+PY_REPS=${PY_REPS:-5}
+PY_BATCH=${PY_BATCH:-32}
 CLIP=${PXC_BENCH_CLIP:-$ROOT/../shared/corpus/h264/VID_1920x1080_cabac_temporal_direct.264}
 export PXC_BENCH_CLIP=$CLIP PYTHON
 
@@ -74,6 +84,7 @@ echo
 LOG_DIR="$BUILD/bench"
 C_LOG="$LOG_DIR/jpeg_batch.out"
 P_LOG="$LOG_DIR/pillow_decode.out"
+Y_LOG="$LOG_DIR/python_decode.out"
 
 # ---- pixcodec and TurboJPEG ------------------------------------------------
 echo "== jpeg_batch: TurboJPEG and pixcodec ($REPS passes per row, interleaved) =="
@@ -93,9 +104,25 @@ p_rc=0
 grep -v '^@@ ' "$P_LOG" || true
 [ "$p_rc" -eq 0 ] || echo "bench: the Pillow run failed (exit $p_rc); its column is left empty" >&2
 
+# ---- Python: pixcodec package, Pillow, OpenCV, pixcodec tool ---------------
+# Never fails the bench: a missing package skips the section, a failed run
+# leaves its rows empty.
+echo
+if [ "$BENCH_PYTHON" = 0 ]; then
+  echo "== Python: skipped (BENCH_PYTHON=0) =="
+  echo "@@ py_status off" > "$Y_LOG"
+else
+  echo "== Python: bytes in memory -> numpy array ($PY_REPS passes per row, interleaved) =="
+  y_rc=0
+  PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" "$HERE/python_decode.py" \
+    --reps "$PY_REPS" --batch "$PY_BATCH" --tool "$BUILD/bin/pixcodec" "$PHOTOS" > "$Y_LOG" || y_rc=$?
+  grep -v '^@@ ' "$Y_LOG" || true
+  [ "$y_rc" -eq 0 ] || echo "bench: the Python run failed (exit $y_rc); its rows are left empty" >&2
+fi
+
 # ---- summary ---------------------------------------------------------------
 echo
-cat "$C_LOG" "$P_LOG" 2>/dev/null | awk '
+cat "$C_LOG" "$P_LOG" "$Y_LOG" 2>/dev/null | awk '
   /^@@ / { v[$2] = $3 }
   function row(label, key,   b, m) {
     b = v[key "_ips_best"]; m = v[key "_ips_median"]
@@ -132,11 +159,38 @@ cat "$C_LOG" "$P_LOG" 2>/dev/null | awk '
     ratio("pixcodec single / TurboJPEG                  (b)/(a)", "pxc_fast", "tj_fast", 0.95)
     ratio("pixcodec single / TurboJPEG, fancy         (b\047)/(a\047)", "pxc_fancy", "tj_fancy", 0)
     printf "\n  byte-for-byte check pixcodec == TurboJPEG: %s\n", (v["check"] == "" ? "not run" : v["check"])
+    if (v["py_status"] == "ok") {
+      printf "\n  %-56s %10s %10s %10s\n", "Python: JPEG bytes in memory -> numpy array", "images/s", "(median)", "MP/s"
+      row(sprintf("(e)  pixcodec Decoder().decode, %d per call, default", v["py_batch"]), "py_pxc")
+      row(sprintf("(e\047) pixcodec, %d per call, fancy_upsampling=1", v["py_batch"]), "py_pxc_fancy")
+      row("(f)  pixcodec, the whole list in one call, default", "py_pxc_all")
+      row("(g)  pixcodec, one image per call, default", "py_pxc_single")
+      row("(q)  Pillow + numpy.asarray, 1 thread (fancy)", "py_pillow")
+      row("(o)  OpenCV cv2.imdecode, 1 thread (fancy; BGR)", "py_opencv")
+      row(sprintf("(t)  C tool pixcodec decode, %d per call, %s threads", v["py_batch"], v["py_tool_threads"]), "py_tool")
+      printf "\n  %-56s %10s %10s   %8s\n", "ratio (of images/s)", "best", "(median)", "target"
+      ratio("pixcodec Python / Pillow                     (e)/(q)", "py_pxc", "py_pillow", 2.0)
+      ratio("pixcodec Python / OpenCV                     (e)/(o)", "py_pxc", "py_opencv", 1.8)
+      ratio("pixcodec Python / C tool, same batches       (e)/(t)", "py_pxc", "py_tool", 0.95)
+      ratio("pixcodec Python fancy / Pillow, like for like (e\047)/(q)", "py_pxc_fancy", "py_pillow", 0)
+      ratio("pixcodec Python fancy / OpenCV, like for like (e\047)/(o)", "py_pxc_fancy", "py_opencv", 0)
+      ratio("whole list in one call / batches             (f)/(e)", "py_pxc_all", "py_pxc", 0)
+      ratio("one image per call / C pxc_decode, 1 thread  (g)/(b)", "py_pxc_single", "pxc_fast", 0)
+      printf "\n  Python check (sizes, zero-copy numpy.asarray, fancy == Pillow == OpenCV): %s\n", v["py_check"]
+      print  "  (e)/(t) is the cost of the Python layer (target: under 5%); (g)/(b) compares two runs"
+      print  "  that were not interleaved. OpenCV returns BGR; no conversion is timed."
+    } else if (v["py_status"] == "skipped") {
+      print  "\n  Python section: skipped, the pixcodec package (or numpy) is not importable (see above)"
+    } else if (v["py_status"] == "off") {
+      print  "\n  Python section: off (BENCH_PYTHON=0)"
+    } else {
+      print  "\n  Python section: did not complete (see above)"
+    }
     print  "  PASS/MISS compare the best passes with the targets; they are information only."
     print  "  Timings taken while other work runs on the machine are not representative."
   }'
 echo
-echo "(full outputs: $C_LOG, $P_LOG)"
+echo "(full outputs: $C_LOG, $P_LOG, $Y_LOG)"
 if [ "$c_rc" -ne 0 ]; then
   echo "bench: pixcodec output differs from TurboJPEG output (see above)" >&2
   exit "$c_rc"
