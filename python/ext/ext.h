@@ -36,6 +36,7 @@ typedef struct {
     Py_buffer view;        /* as_image through the buffer protocol */
     int has_view;
     DLManagedTensor *dl;   /* as_image through __dlpack__: deleter called on dealloc */
+    int readonly;          /* the wrapped memory must not be written through this image */
     Py_ssize_t shape[3];
     Py_ssize_t strides[3];
     long long cuda_stream;

@@ -43,9 +43,19 @@ PyObject *pxc_image_wrap(PyObject *module, pxc_image *img)
     return (PyObject *)self;
 }
 
+static int image_traverse(ImageObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->module);
+    Py_VISIT(self->source);
+    if (self->has_view) Py_VISIT(self->view.obj);
+    return 0;
+}
+
 static void image_dealloc(ImageObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
     pxc_image_destroy(self->img);
     if (self->has_view) PyBuffer_Release(&self->view);
     if (self->dl && self->dl->deleter) self->dl->deleter(self->dl);
@@ -136,7 +146,8 @@ static PyObject *interface_dict(ImageObject *self, int cuda)
     if (!ts) return NULL;
     PyObject *d = Py_BuildValue("{s:(nnn),s:N,s:(KO),s:(nnn),s:i}", "shape", self->shape[0], self->shape[1],
                                 self->shape[2], "typestr", ts, "data",
-                                (unsigned long long)(uintptr_t)pxc_image_data(self->img), Py_False, "strides",
+                                (unsigned long long)(uintptr_t)pxc_image_data(self->img),
+                                self->readonly ? Py_True : Py_False, "strides",
                                 self->strides[0], self->strides[1], self->strides[2], "version", 3);
     if (d && cuda) {
         PyObject *stream = self->cuda_stream ? PyLong_FromLongLong(self->cuda_stream) : Py_NewRef(Py_None);
@@ -268,7 +279,7 @@ static int image_getbuffer(ImageObject *self, Py_buffer *view, int flags)
         PyErr_SetString(PyExc_BufferError, "this image is in device memory; use cpu() first");
         return -1;
     }
-    if ((flags & PyBUF_WRITABLE) && self->has_view && self->view.readonly) {
+    if ((flags & PyBUF_WRITABLE) && self->readonly) {
         PyErr_SetString(PyExc_BufferError, "this image wraps read-only memory");
         return -1;
     }
@@ -284,7 +295,7 @@ static int image_getbuffer(ImageObject *self, Py_buffer *view, int flags)
     view->obj = Py_NewRef(self);
     view->itemsize = (Py_ssize_t)pxc_sample_size(d->sample_type);
     view->len = self->shape[0] * self->shape[1] * self->shape[2] * view->itemsize;
-    view->readonly = self->has_view ? self->view.readonly : 0;
+    view->readonly = self->readonly;
     view->format = (flags & PyBUF_FORMAT) ? (d->sample_type == PXC_SAMPLE_U16 ? "H" : "B") : NULL;
     view->ndim = 3;
     view->shape = (flags & PyBUF_ND) == PyBUF_ND ? self->shape : NULL;
@@ -404,6 +415,8 @@ static PyObject *from_interface(PyObject *module, PyObject *source, PyObject *if
     if (PyErr_Occurred()) return NULL;
     void *ptr = PyLong_AsVoidPtr(PyTuple_GET_ITEM(data, 0));
     if (PyErr_Occurred()) return NULL;
+    int readonly = PyTuple_GET_SIZE(data) > 1 ? PyObject_IsTrue(PyTuple_GET_ITEM(data, 1)) : 0;
+    if (readonly < 0) return NULL;
     if (!ptr) {
         PyErr_SetString(PyExc_ValueError, "as_image: the array interface has a NULL data pointer");
         return NULL;
@@ -418,6 +431,7 @@ static PyObject *from_interface(PyObject *module, PyObject *source, PyObject *if
     if (!self) return NULL;
     self->source = Py_NewRef(source);
     self->cuda_stream = stream;
+    self->readonly = readonly;
     return finish(module, self, &d, ptr);
 }
 
@@ -430,6 +444,7 @@ static PyObject *from_buffer(PyObject *module, PyObject *source, long long strea
         return NULL;
     }
     self->has_view = 1;
+    self->readonly = self->view.readonly;
     Py_ssize_t es = sample_size_of(self->view.format ? self->view.format : "B", 0);
     if (!es || es != self->view.itemsize) {
         if (es) PyErr_SetString(PyExc_ValueError, "as_image: buffer item size does not match its format");
@@ -566,6 +581,7 @@ static PyMethodDef image_methods[] = {
 
 static PyType_Slot image_slots[] = {
     {Py_tp_dealloc, image_dealloc},
+    {Py_tp_traverse, image_traverse},
     {Py_tp_repr, image_repr},
     {Py_tp_getset, image_getset},
     {Py_tp_methods, image_methods},
@@ -579,6 +595,6 @@ static PyType_Slot image_slots[] = {
 PyType_Spec pxc_image_spec = {
     .name = "pixcodec.Image",
     .basicsize = sizeof(ImageObject),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_HAVE_GC,
     .slots = image_slots,
 };

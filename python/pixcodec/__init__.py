@@ -242,6 +242,18 @@ def _raise_first(failures):
     raise err
 
 
+_MISSING = object()
+
+
+def _pick(name, value, alias, alias_value):
+    """One argument given under its own name or under the seed's name for the list form."""
+    if value is not _MISSING and alias_value is not _MISSING:
+        raise TypeError(f"give {name} or {alias}, not both")
+    if value is _MISSING and alias_value is _MISSING:
+        raise TypeError(f"missing argument: {name}")
+    return value if value is not _MISSING else alias_value
+
+
 def _check_stream(cuda_stream):
     if not isinstance(cuda_stream, int):
         raise TypeError(f"cuda_stream must be an int (a cudaStream_t), got {type(cuda_stream).__name__}")
@@ -279,14 +291,17 @@ class Decoder:
         return self._dec.decode(items, from_files, params.apply_exif_orientation,
                                 params.enable_color_conversion, getattr(params, "allow_any_depth", False))
 
-    def decode(self, data, params: "DecodeParams | None" = None, cuda_stream: int = 0):
+    def decode(self, data=_MISSING, params: "DecodeParams | None" = None, cuda_stream: int = 0, *,
+               file_names=_MISSING):
         """decode(data, params=DecodeParams(), cuda_stream=0) -> Image or list of Image
 
         data: bytes, bytearray, memoryview or a uint8 array holding a code stream -> Image
         (raises pixcodec.Error if it cannot be decoded); or a list of them -> list of Image,
         decoded as one batch on all cores, with None where a sample failed (and a
-        DecodeWarning naming its index and the reason).
+        DecodeWarning naming its index and the reason). The list may also be passed as
+        file_names=, the seed API's name for it.
         """
+        data = _pick("data", data, "file_names", file_names)
         if _is_sequence(data):
             images, failures = self._run(list(data), False, params, cuda_stream)
             _warn_failures(failures, DecodeWarning, "decode")
@@ -296,12 +311,15 @@ class Decoder:
             _raise_first(failures)
         return images[0]
 
-    def read(self, file_name, params: "DecodeParams | None" = None, cuda_stream: int = 0):
+    def read(self, file_name=_MISSING, params: "DecodeParams | None" = None, cuda_stream: int = 0, *,
+             data_list=_MISSING):
         """read(file_name, params=DecodeParams(), cuda_stream=0) -> Image or list of Image
 
         file_name: a path (str, bytes or os.PathLike) -> Image; or a list of paths -> list of
         Image, read and decoded as one batch (None where a file failed, with a DecodeWarning).
+        The list may also be passed as data_list=, the seed API's name for it.
         """
+        file_name = _pick("file_name", file_name, "data_list", data_list)
         if _is_sequence(file_name):
             names = [_os.fspath(f) for f in file_name]
             images, failures = self._run(names, True, params, cuda_stream)
@@ -369,13 +387,18 @@ class Encoder:
         wrapped = [as_image(i) for i in images]
         return self._enc.encode(wrapped, codec, params._as_tuple())
 
-    def encode(self, image, codec: str, params: "EncodeParams | None" = None, cuda_stream: int = 0):
+    def encode(self, image=_MISSING, codec: str = _MISSING, params: "EncodeParams | None" = None,
+               cuda_stream: int = 0, *, images=_MISSING):
         """encode(image, codec, params=EncodeParams(), cuda_stream=0) -> bytes or list of bytes
 
         image: an Image (or an array as_image accepts) -> bytes; or a list -> list of bytes,
         encoded as one batch (None where a sample failed, with an EncodeWarning). codec: a name
         ('jpeg', 'png', 'bmp', 'pnm') or an extension with its period ('.jpg', '.ppm').
+        The list may also be passed as images=, the seed API's name for it.
         """
+        image = _pick("image", image, "images", images)
+        if codec is _MISSING:
+            raise TypeError("missing argument: codec")
         name = _resolve_codec(codec)
         if _is_sequence(image):
             blobs, failures = self._encode(list(image), name, params, cuda_stream)
@@ -386,15 +409,17 @@ class Encoder:
             _raise_first(failures)
         return blobs[0]
 
-    def write(self, file_name, image, codec: str = "", params: "EncodeParams | None" = None,
-              cuda_stream: int = 0):
+    def write(self, file_name=_MISSING, image=_MISSING, codec: str = "", params: "EncodeParams | None" = None,
+              cuda_stream: int = 0, *, file_names=_MISSING, images=_MISSING):
         """write(file_name, image, codec='', params=EncodeParams(), cuda_stream=0) -> None
 
         Encodes and writes atomically (temporary file + rename; no partial file is ever left).
         codec: deduced from the file extension when empty ('jpeg' when there is none).
         write(file_names, images, ...) writes a batch; a failed sample is skipped with an
-        EncodeWarning and the others are written.
+        EncodeWarning and the others are written (file_names= and images= are accepted too).
         """
+        file_name = _pick("file_name", file_name, "file_names", file_names)
+        image = _pick("image", image, "images", images)
         single = not _is_sequence(file_name)
         names = [_os.fspath(file_name)] if single else [_os.fspath(f) for f in file_name]
         images = [image] if single else list(image)
