@@ -265,6 +265,36 @@ static PyObject *image_cuda(ImageObject *self, PyObject *unused)
                      "cuda(): this build of pixcodec has no GPU support, so images stay in host memory");
 }
 
+/* numpy.asarray() ends here only when the buffer protocol and the array interface did not
+ * apply, i.e. for device images: say so instead of making an object array. */
+static PyObject *image_array(ImageObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (is_device(self)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "this image is in device memory; use cpu() for a host copy, or a CUDA array library "
+                        "(__cuda_array_interface__ / DLPack)");
+        return NULL;
+    }
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) return NULL;
+    PyObject *view = PyMemoryView_FromObject((PyObject *)self);
+    PyObject *asarray = view ? PyObject_GetAttrString(np, "asarray") : NULL;
+    PyObject *call_args = asarray ? PyTuple_Pack(1, view) : NULL;
+    PyObject *arr = NULL;
+    if (call_args) {
+        PyObject *dtype = args && PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0)
+                          : (kwargs ? PyDict_GetItemString(kwargs, "dtype") : NULL);
+        PyObject *kw = (dtype && dtype != Py_None) ? Py_BuildValue("{s:O}", "dtype", dtype) : NULL;
+        arr = PyObject_Call(asarray, call_args, kw);
+        Py_XDECREF(kw);
+    }
+    Py_XDECREF(call_args);
+    Py_XDECREF(asarray);
+    Py_XDECREF(view);
+    Py_DECREF(np);
+    return arr;
+}
+
 static PyObject *image_repr(ImageObject *self)
 {
     return PyUnicode_FromFormat("<pixcodec.Image %zdx%zdx%zd %s %s>", self->shape[0], self->shape[1],
@@ -572,6 +602,8 @@ static PyMethodDef image_methods[] = {
      "__dlpack__(stream=None) -> PyCapsule\n--\n\nExports the pixels as a DLPack tensor without copying."},
     {"__dlpack_device__", (PyCFunction)image_dlpack_device, METH_NOARGS,
      "__dlpack_device__() -> (device_type, device_id)\n--\n\n(1, 0) for host images, (2, id) for device images."},
+    {"__array__", (PyCFunction)(void (*)(void))image_array, METH_VARARGS | METH_KEYWORDS,
+     "__array__(dtype=None) -> numpy.ndarray\n--\n\nA numpy view of a host image (a TypeError for device images)."},
     {"cpu", (PyCFunction)image_cpu, METH_NOARGS,
      "cpu() -> Image\n--\n\nThe image in host memory (itself when it is already there)."},
     {"cuda", (PyCFunction)image_cuda, METH_NOARGS,

@@ -429,3 +429,27 @@ def test_error_is_raisable_and_inspectable():
         assert repr(e)
     else:
         pytest.fail("no error for empty input")
+
+
+def test_device_image_is_not_silently_an_object_array():
+    """A wrapped device buffer cannot become a numpy array by accident (no GPU build here)."""
+    import numpy as np
+    import pixcodec
+
+    class FakeDevice:
+        __cuda_array_interface__ = {"shape": (4, 5, 3), "typestr": "|u1", "data": (0xDEAD0000, False),
+                                    "strides": None, "version": 3}
+
+    img = pixcodec.as_image(FakeDevice(), cuda_stream=7)
+    assert img.buffer_kind == pixcodec.ImageBufferKind.STRIDED_DEVICE
+    assert img.__dlpack_device__() == (2, 0)
+    assert img.__cuda_array_interface__["stream"] == 7
+    with pytest.raises(TypeError, match="device memory"):
+        np.asarray(img)
+    with pytest.raises(AttributeError):
+        img.__array_interface__
+    with pytest.raises(pixcodec.Error) as e:
+        img.cpu()
+    assert e.value.status_name == "BACKEND_UNAVAILABLE"
+    with pytest.raises(pixcodec.Error):
+        pixcodec.Encoder().encode(img, "png")
