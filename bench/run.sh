@@ -167,18 +167,23 @@ cat "$C_LOG" "$P_LOG" "$Y_LOG" 2>/dev/null | awk '
       row("(g)  pixcodec, one image per call, default", "py_pxc_single")
       row("(q)  Pillow + numpy.asarray, 1 thread (fancy)", "py_pillow")
       row("(o)  OpenCV cv2.imdecode, 1 thread (fancy; BGR)", "py_opencv")
-      row(sprintf("(t)  C tool pixcodec decode, %d per call, %s threads", v["py_batch"], v["py_tool_threads"]), "py_tool")
+      row(sprintf("(t)  C tool pixcodec decode, %d per call, %s threads", v["py_batch"],
+                  (v["py_tool_threads"] == "" ? "all" : v["py_tool_threads"])), "py_tool")
+      row("(t\047) the same in a fresh Python process", "py_twin")
       printf "\n  %-56s %10s %10s   %8s\n", "ratio (of images/s)", "best", "(median)", "target"
       ratio("pixcodec Python / Pillow                     (e)/(q)", "py_pxc", "py_pillow", 2.0)
       ratio("pixcodec Python / OpenCV                     (e)/(o)", "py_pxc", "py_opencv", 1.8)
-      ratio("pixcodec Python / C tool, same batches       (e)/(t)", "py_pxc", "py_tool", 0.95)
+      ratio("pixcodec Python / C tool, same runs        (t\047)/(t)", "py_twin", "py_tool", 0.95)
       ratio("pixcodec Python fancy / Pillow, like for like (e\047)/(q)", "py_pxc_fancy", "py_pillow", 0)
       ratio("pixcodec Python fancy / OpenCV, like for like (e\047)/(o)", "py_pxc_fancy", "py_opencv", 0)
       ratio("whole list in one call / batches             (f)/(e)", "py_pxc_all", "py_pxc", 0)
+      ratio("pixcodec Python, warm passes / C tool        (e)/(t)", "py_pxc", "py_tool", 0)
       ratio("one image per call / C pxc_decode, 1 thread  (g)/(b)", "py_pxc_single", "pxc_fast", 0)
       printf "\n  Python check (sizes, zero-copy numpy.asarray, fancy == Pillow == OpenCV): %s\n", v["py_check"]
-      print  "  (e)/(t) is the cost of the Python layer (target: under 5%); (g)/(b) compares two runs"
-      print  "  that were not interleaved. OpenCV returns BGR; no conversion is timed."
+      printf "  (t\047)/(t) is the cost of the Python layer (target: under 5%%): both are fresh processes\n"
+      printf "  timing %s passes, the cold first one included; (e) has no cold pass. (g)/(b) compares\n",
+             (v["py_tool_repeat"] == "" ? "the same" : v["py_tool_repeat"])
+      print  "  runs that were not interleaved. OpenCV returns BGR; no conversion is timed."
     } else if (v["py_status"] == "skipped") {
       print  "\n  Python section: skipped, the pixcodec package (or numpy) is not importable (see above)"
     } else if (v["py_status"] == "off") {
