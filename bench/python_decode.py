@@ -69,17 +69,7 @@ import subprocess
 import sys
 import time
 
-
-def collect(paths):
-    files = []
-    for p in paths:
-        if os.path.isdir(p):
-            names = sorted(n for n in os.listdir(p)
-                           if not n.startswith(".") and n.lower().endswith((".jpg", ".jpeg")))
-            files.extend(os.path.join(p, n) for n in names)
-        else:
-            files.append(p)
-    return files
+from pillow_decode import collect  # same file selection as the Pillow benchmark
 
 
 def read_all(files):

@@ -65,4 +65,35 @@ static inline unsigned char *pxc_test_read_file(const char *path, size_t *size)
     return buf;
 }
 
+/* Detail text of the last pxc_test_decode / pxc_test_info failure ("" after success). */
+static char pxc_test_detail[512];
+
+/* Decodes bytes with @p params (NULL: defaults); *out NULL on error. */
+static inline pxc_status pxc_test_decode(pxc_context *ctx, pxc_decoder *dec, const void *data, size_t size,
+                                         const pxc_decode_params *params, pxc_image **out)
+{
+    *out = NULL;
+    pxc_code_stream *s = NULL;
+    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
+    if (st != PXC_OK) return st;
+    st = pxc_decode(dec, s, params, out);
+    snprintf(pxc_test_detail, sizeof(pxc_test_detail), "%s", st == PXC_OK ? "" : pxc_decoder_last_error(dec));
+    pxc_code_stream_destroy(s);
+    return st;
+}
+
+/* Reads the image info of bytes. */
+static inline pxc_status pxc_test_info(pxc_context *ctx, const void *data, size_t size, pxc_image_info *info)
+{
+    pxc_code_stream *s = NULL;
+    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
+    if (st != PXC_OK) return st;
+    memset(info, 0, sizeof(*info));
+    info->struct_size = sizeof(*info);
+    st = pxc_code_stream_get_info(s, info);
+    snprintf(pxc_test_detail, sizeof(pxc_test_detail), "%s", st == PXC_OK ? "" : pxc_code_stream_last_error(s));
+    pxc_code_stream_destroy(s);
+    return st;
+}
+
 #endif

@@ -59,37 +59,20 @@ static void set32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-static char last_detail[512];
-
 /* Decodes with colour conversion to @p color / @p type; *out NULL on error. */
 static pxc_status decode_to(const uint8_t *data, size_t size, pxc_color_spec color, pxc_sample_type type,
                             pxc_image **out)
 {
-    *out = NULL;
-    pxc_code_stream *s = NULL;
-    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
-    if (st != PXC_OK) return st;
     pxc_decode_params p;
     pxc_decode_params_default(&p);
     p.color_spec = color;
     p.sample_type = type;
-    st = pxc_decode(dec, s, &p, out);
-    snprintf(last_detail, sizeof(last_detail), "%s", st == PXC_OK ? "" : pxc_decoder_last_error(dec));
-    pxc_code_stream_destroy(s);
-    return st;
+    return pxc_test_decode(ctx, dec, data, size, &p, out);
 }
 
 static pxc_status info_of(const uint8_t *data, size_t size, pxc_image_info *info)
 {
-    pxc_code_stream *s = NULL;
-    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
-    if (st != PXC_OK) return st;
-    memset(info, 0, sizeof(*info));
-    info->struct_size = sizeof(*info);
-    st = pxc_code_stream_get_info(s, info);
-    snprintf(last_detail, sizeof(last_detail), "%s", st == PXC_OK ? "" : pxc_code_stream_last_error(s));
-    pxc_code_stream_destroy(s);
-    return st;
+    return pxc_test_info(ctx, data, size, info);
 }
 
 /* Compares an 8-bit HWC image with an expected packed array. */
@@ -110,7 +93,7 @@ static void expect_pixels(const char *what, const uint8_t *file, size_t size, px
 {
     pxc_image *img;
     pxc_status st = decode_to(file, size, color, PXC_SAMPLE_U8, &img);
-    CHECK_MSG(st == PXC_OK, "%s: decode failed: %d %s", what, (int)st, last_detail);
+    CHECK_MSG(st == PXC_OK, "%s: decode failed: %d %s", what, (int)st, pxc_test_detail);
     if (st != PXC_OK) return;
     CHECK_MSG(image_equals(img, expect, w, h, pxc_color_spec_channels(color)), "%s: pixels differ", what);
     pxc_image_destroy(img);
@@ -269,7 +252,7 @@ static void test_roundtrip(void)
 
                 pxc_image *out;
                 st = decode_to(data, size, color, type, &out);
-                CHECK_MSG(st == PXC_OK, "decode back %s: %s", pxc_color_spec_name(color), last_detail);
+                CHECK_MSG(st == PXC_OK, "decode back %s: %s", pxc_color_spec_name(color), pxc_test_detail);
                 if (st == PXC_OK) {
                     const pxc_image_desc *sd = pxc_image_get_desc(src), *od = pxc_image_get_desc(out);
                     const uint8_t *a = pxc_image_data(src), *b = pxc_image_data(out);
@@ -430,7 +413,7 @@ static void test_direct(void)
             build_bmp(&b, &s, pix, ps);
             pxc_image_info info;
             pxc_status st = info_of(b.d, b.n, &info);
-            CHECK_MSG(st == PXC_OK, "%s: info %d %s", c->name, (int)st, last_detail);
+            CHECK_MSG(st == PXC_OK, "%s: info %d %s", c->name, (int)st, pxc_test_detail);
             CHECK_MSG(info.num_channels == nc, "%s: %u channels", c->name, info.num_channels);
             CHECK(info.color_spec == (alpha ? PXC_COLOR_RGBA : PXC_COLOR_RGB));
             char what[96];
@@ -498,7 +481,7 @@ static void test_output_forms(void)
                 pxc_color_spec col = colors[ci];
                 pxc_image *img;
                 pxc_status st = decode_to(b.d, b.n, col, t ? PXC_SAMPLE_U16 : PXC_SAMPLE_U8, &img);
-                CHECK_MSG(st == PXC_OK, "kind %d to %s: %s", kind, pxc_color_spec_name(col), last_detail);
+                CHECK_MSG(st == PXC_OK, "kind %d to %s: %s", kind, pxc_color_spec_name(col), pxc_test_detail);
                 if (st != PXC_OK) continue;
                 const pxc_image_desc *d = pxc_image_get_desc(img);
                 const uint8_t *p = pxc_image_data(img);
@@ -670,8 +653,8 @@ static void test_rle(void)
             rle_file(&b, bad[i].rle4, s, i == 5 ? 12 : bad[i].n, 6, 4, pal);
             pxc_image *img;
             pxc_status st = decode_to(b.d, b.n, PXC_COLOR_RGB, PXC_SAMPLE_U8, &img);
-            CHECK_MSG(st == bad[i].want, "RLE %s: got %d (%s)", bad[i].what, (int)st, last_detail);
-            CHECK(strstr(last_detail, "RLE") != NULL);
+            CHECK_MSG(st == bad[i].want, "RLE %s: got %d (%s)", bad[i].what, (int)st, pxc_test_detail);
+            CHECK(strstr(pxc_test_detail, "RLE") != NULL);
             pxc_image_destroy(img);
         }
     }
@@ -698,8 +681,8 @@ static void truncate_all(const char *what, const uint8_t *file, size_t size, siz
                               : len < 2 ? PXC_ERROR_UNSUPPORTED_FORMAT
                                         : PXC_ERROR_TRUNCATED_DATA;
             CHECK_MSG(st == want, "%s cut to %zu of %zu bytes: status %d (%s)", what, len, size, (int)st,
-                      last_detail);
-            CHECK_MSG(len < 2 || strstr(last_detail, "BMP") != NULL, "%s: detail \"%s\"", what, last_detail);
+                      pxc_test_detail);
+            CHECK_MSG(len < 2 || strstr(pxc_test_detail, "BMP") != NULL, "%s: detail \"%s\"", what, pxc_test_detail);
         }
         pxc_image_destroy(img);
         free(copy);
@@ -766,8 +749,8 @@ static void expect_status(const char *what, const buf *b, pxc_status want)
 {
     pxc_image *img;
     pxc_status st = decode_to(b->d, b->n, PXC_COLOR_RGB, PXC_SAMPLE_U8, &img);
-    CHECK_MSG(st == want, "%s: got %d (%s), expected %d", what, (int)st, last_detail, (int)want);
-    CHECK_MSG(st == PXC_OK || last_detail[0] != '\0', "%s: no detail text", what);
+    CHECK_MSG(st == want, "%s: got %d (%s), expected %d", what, (int)st, pxc_test_detail, (int)want);
+    CHECK_MSG(st == PXC_OK || pxc_test_detail[0] != '\0', "%s: no detail text", what);
     pxc_image_destroy(img);
 }
 

@@ -15,11 +15,7 @@ static pxc_decoder *dec;
 
 static pxc_status decode_bytes(const void *data, size_t n, const pxc_decode_params *p, pxc_image **out)
 {
-    pxc_code_stream *st = NULL;
-    pxc_status s = pxc_code_stream_from_memory(ctx, data, n, PXC_MEMORY_BORROW, &st);
-    if (s == PXC_OK) s = pxc_decode(dec, st, p, out);
-    pxc_code_stream_destroy(st);
-    return s;
+    return pxc_test_decode(ctx, dec, data, n, p, out);
 }
 
 /* Writes a 4-component JPEG (CMYK input stored as CMYK or YCCK) with libjpeg. */

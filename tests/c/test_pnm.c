@@ -19,36 +19,19 @@ static uint32_t rnd(void)
     return rng_state >> 8;
 }
 
-static char last_detail[512];
-
 static pxc_status decode_to(const void *data, size_t size, pxc_color_spec color, pxc_sample_type type,
                             pxc_image **out)
 {
-    *out = NULL;
-    pxc_code_stream *s = NULL;
-    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
-    if (st != PXC_OK) return st;
     pxc_decode_params p;
     pxc_decode_params_default(&p);
     p.color_spec = color;
     p.sample_type = type;
-    st = pxc_decode(dec, s, &p, out);
-    snprintf(last_detail, sizeof(last_detail), "%s", st == PXC_OK ? "" : pxc_decoder_last_error(dec));
-    pxc_code_stream_destroy(s);
-    return st;
+    return pxc_test_decode(ctx, dec, data, size, &p, out);
 }
 
 static pxc_status info_of(const void *data, size_t size, pxc_image_info *info)
 {
-    pxc_code_stream *s = NULL;
-    pxc_status st = pxc_code_stream_from_memory(ctx, data, size, PXC_MEMORY_BORROW, &s);
-    if (st != PXC_OK) return st;
-    memset(info, 0, sizeof(*info));
-    info->struct_size = sizeof(*info);
-    st = pxc_code_stream_get_info(s, info);
-    snprintf(last_detail, sizeof(last_detail), "%s", st == PXC_OK ? "" : pxc_code_stream_last_error(s));
-    pxc_code_stream_destroy(s);
-    return st;
+    return pxc_test_info(ctx, data, size, info);
 }
 
 /* Sample i of row y (u8 or u16). */
@@ -66,7 +49,7 @@ static void expect_samples(const char *what, const char *file, size_t len, pxc_c
     if (!len) len = strlen(file);
     pxc_image *img;
     pxc_status st = decode_to(file, len, color, type, &img);
-    CHECK_MSG(st == PXC_OK, "%s: decode failed: %d %s", what, (int)st, last_detail);
+    CHECK_MSG(st == PXC_OK, "%s: decode failed: %d %s", what, (int)st, pxc_test_detail);
     if (st != PXC_OK) return;
     const pxc_image_desc *d = pxc_image_get_desc(img);
     CHECK_MSG(d->width == w && d->height == h, "%s: size %ux%u", what, d->width, d->height);
@@ -88,8 +71,8 @@ static void expect_status(const char *what, const void *file, size_t len, pxc_st
     if (!len) len = strlen(file);
     pxc_image *img;
     pxc_status st = decode_to(file, len, PXC_COLOR_RGB, PXC_SAMPLE_U8, &img);
-    CHECK_MSG(st == want, "%s: got %d (%s), expected %d", what, (int)st, last_detail, (int)want);
-    CHECK_MSG(st == PXC_OK || last_detail[0] != '\0', "%s: no detail text", what);
+    CHECK_MSG(st == want, "%s: got %d (%s), expected %d", what, (int)st, pxc_test_detail, (int)want);
+    CHECK_MSG(st == PXC_OK || pxc_test_detail[0] != '\0', "%s: no detail text", what);
     pxc_image_destroy(img);
 }
 
@@ -155,7 +138,7 @@ static void test_roundtrip(void)
 
             pxc_image *out;
             st = decode_to(data, size, color, type, &out);
-            CHECK_MSG(st == PXC_OK, "decode back %s: %s", pxc_color_spec_name(color), last_detail);
+            CHECK_MSG(st == PXC_OK, "decode back %s: %s", pxc_color_spec_name(color), pxc_test_detail);
             if (st == PXC_OK) {
                 int same = 1;
                 for (uint32_t y = 0; y < h; y++)
@@ -392,14 +375,14 @@ static void test_errors(void)
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
         expect_status(bad[k].what, bad[k].file, 0, bad[k].want);
         if (bad[k].want != PXC_ERROR_UNSUPPORTED_FORMAT)
-            CHECK_MSG(strstr(last_detail, "PBM") || strstr(last_detail, "PGM") || strstr(last_detail, "PPM") ||
-                          strstr(last_detail, "PAM") || strstr(last_detail, "PNM"),
-                      "%s: detail \"%s\"", bad[k].what, last_detail);
+            CHECK_MSG(strstr(pxc_test_detail, "PBM") || strstr(pxc_test_detail, "PGM") || strstr(pxc_test_detail, "PPM") ||
+                          strstr(pxc_test_detail, "PAM") || strstr(pxc_test_detail, "PNM"),
+                      "%s: detail \"%s\"", bad[k].what, pxc_test_detail);
     }
     /* sample above maxval names where */
     expect_status("where", "P2\n2 2\n9\n1 2\n3 10\n", 0, PXC_ERROR_CORRUPT_DATA);
-    CHECK_MSG(strstr(last_detail, "row 1") && strstr(last_detail, "10") && strstr(last_detail, "maxval 9"),
-              "detail \"%s\"", last_detail);
+    CHECK_MSG(strstr(pxc_test_detail, "row 1") && strstr(pxc_test_detail, "10") && strstr(pxc_test_detail, "maxval 9"),
+              "detail \"%s\"", pxc_test_detail);
 
     /* the pixel limit is the core's */
     const char *big = "P6\n100000 100000\n255\n";
@@ -427,7 +410,7 @@ static void truncate_all(const char *what, const uint8_t *file, size_t size, siz
                               : len < 2 ? PXC_ERROR_UNSUPPORTED_FORMAT
                                         : PXC_ERROR_TRUNCATED_DATA;
             CHECK_MSG(st == want, "%s cut to %zu of %zu bytes: status %d (%s)", what, len, size, (int)st,
-                      last_detail);
+                      pxc_test_detail);
         }
         pxc_image_destroy(img);
         free(copy);
