@@ -1,7 +1,7 @@
 """Builds the pixcodec Python package with setuptools, offline.
 
-    pip install --no-build-isolation .     (Debian: python3-setuptools, python3-dev,
-                                            libjpeg62-turbo-dev, libspng-dev)
+    pip install .     (Debian: python3-setuptools, python3-dev, libjpeg62-turbo-dev, libspng-dev,
+                       libopenjp2-7-dev, libtiff-dev, libwebp-dev)
 
 The extension carries its own copy of the C library (the same sources CMake
 builds), so the package needs no libpixcodec.so at run time.
@@ -26,7 +26,7 @@ ext = Extension(
     sources=sources("src/core/*.c", "src/codecs/*/*.c", "python/ext/*.c"),
     include_dirs=["include", "src", "python/ext"],
     define_macros=[("_GNU_SOURCE", None)],
-    libraries=["jpeg", "spng", "m"],
+    libraries=["jpeg", "spng", "openjp2", "tiff", "webp", "webpdemux", "m"],
     extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
     extra_link_args=["-Wl,--version-script=python/ext/exports.map", "-pthread"],
 )

@@ -10,6 +10,7 @@
 #define PIXCODEC_DECODER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "export.h"
 #include "status.h"
 #include "context.h"
@@ -74,6 +75,11 @@ typedef struct pxc_decode_params {
      * @ref sample_type: U16 for sources deeper than 8 bits, U8 otherwise.
      */
     int allow_any_depth;
+    /**
+     * Which image of a multi-image stream to decode (TIFF page, animation
+     * frame), from 0 (default). Past the last image is PXC_ERROR_INVALID_ARGUMENT.
+     */
+    uint32_t image_index;
 } pxc_decode_params;
 
 /** @brief Fills @p params with the defaults above. */

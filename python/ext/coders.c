@@ -134,7 +134,9 @@ static PyObject *decoder_decode(CoderObject *self, PyObject *args)
 {
     PyObject *items;
     int from_files, apply_exif, color, any_depth;
-    if (!PyArg_ParseTuple(args, "Opppp:decode", &items, &from_files, &apply_exif, &color, &any_depth)) return NULL;
+    unsigned int image_index = 0;
+    if (!PyArg_ParseTuple(args, "Opppp|I:decode", &items, &from_files, &apply_exif, &color, &any_depth, &image_index))
+        return NULL;
     if (check_ready(self) < 0) return NULL;
     module_state *st = pxc_state_of_module(self->module);
     PyObject *fast = PySequence_Fast(items, "decode expects a list");
@@ -188,6 +190,7 @@ static PyObject *decoder_decode(CoderObject *self, PyObject *args)
     p.apply_exif_orientation = apply_exif;
     p.enable_color_conversion = color;
     p.allow_any_depth = any_depth;
+    p.image_index = image_index;
     /* samples whose stream could not be made keep their own status */
     pxc_sample_status *run = PyMem_Calloc((size_t)n + 1, sizeof(*run));
     if (!run) {
@@ -369,7 +372,7 @@ done:
 
 static PyMethodDef decoder_methods[] = {
     {"decode", (PyCFunction)decoder_decode, METH_VARARGS,
-     "decode(items, from_files, apply_exif_orientation, enable_color_conversion, allow_any_depth)\n--\n\n"
+     "decode(items, from_files, apply_exif_orientation, enable_color_conversion, allow_any_depth, image_index=0)\n--\n\n"
      "Decodes a list of byte buffers (or file paths) as one batch with the GIL released.\n"
      "Returns (images, failures): None in images where a sample failed, and failures as\n"
      "(index, status, status_name, detail) tuples."},

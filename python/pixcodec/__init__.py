@@ -144,24 +144,30 @@ class Backend:
 class DecodeParams:
     """Decode parameters.
 
-    DecodeParams(apply_exif_orientation=True, enable_color_conversion=True, *, allow_any_depth=False)
+    DecodeParams(apply_exif_orientation=True, enable_color_conversion=True, *, allow_any_depth=False,
+                 image_index=0)
 
     enable_color_conversion: convert to RGB (True) or return the file's own channels
     (gray, gray+alpha, RGB, RGBA, YCbCr, CMYK). allow_any_depth: keep sources deeper than
-    8 bits as uint16 instead of reducing them to uint8.
+    8 bits as uint16 instead of reducing them to uint8. image_index: which page or frame of
+    a multi-image file to decode.
     """
 
     def __init__(self, apply_exif_orientation: bool = True, enable_color_conversion: bool = True, *,
-                 allow_any_depth: bool = False):
-        """DecodeParams(apply_exif_orientation=True, enable_color_conversion=True, *, allow_any_depth=False)."""
+                 allow_any_depth: bool = False, image_index: int = 0):
+        """DecodeParams(apply_exif_orientation=True, enable_color_conversion=True, *, allow_any_depth=False,
+        image_index=0)."""
         self.apply_exif_orientation = bool(apply_exif_orientation)
         self.enable_color_conversion = bool(enable_color_conversion)
         self.allow_any_depth = bool(allow_any_depth)
+        if int(image_index) < 0:
+            raise ValueError(f"image_index must be >= 0, got {image_index!r}")
+        self.image_index = int(image_index)
 
     def __repr__(self):
         return (f"DecodeParams(apply_exif_orientation={self.apply_exif_orientation}, "
                 f"enable_color_conversion={self.enable_color_conversion}, "
-                f"allow_any_depth={self.allow_any_depth})")
+                f"allow_any_depth={self.allow_any_depth}, image_index={self.image_index})")
 
 
 class EncodeParams:
@@ -289,7 +295,8 @@ class Decoder:
             raise TypeError(f"params must be a DecodeParams, got {type(params).__name__}")
         _check_stream(cuda_stream)
         return self._dec.decode(items, from_files, params.apply_exif_orientation,
-                                params.enable_color_conversion, getattr(params, "allow_any_depth", False))
+                                params.enable_color_conversion, getattr(params, "allow_any_depth", False),
+                                getattr(params, "image_index", 0))
 
     def decode(self, data=_MISSING, params: "DecodeParams | None" = None, cuda_stream: int = 0, *,
                file_names=_MISSING):

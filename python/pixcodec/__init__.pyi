@@ -95,8 +95,9 @@ class DecodeParams:
     apply_exif_orientation: bool
     enable_color_conversion: bool
     allow_any_depth: bool
+    image_index: int
     def __init__(self, apply_exif_orientation: bool = True, enable_color_conversion: bool = True, *,
-                 allow_any_depth: bool = False) -> None: ...
+                 allow_any_depth: bool = False, image_index: int = 0) -> None: ...
 
 class EncodeParams:
     quality: float

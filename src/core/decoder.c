@@ -182,6 +182,9 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     if (pxc_code_stream_probe(stream, e) != PXC_OK) return e->status;
     const pxc_image_info *info = &stream->info;
     pxc_limits *lim = &dec->c.ctx->limits;
+    if (p->image_index >= info->num_images)
+        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "image index %u asked for, but the %s stream holds %u image%s",
+                           p->image_index, info->codec, info->num_images, info->num_images == 1 ? "" : "s");
     if (pxc_limits_check_dims(lim, info->width, info->height, e) != PXC_OK) return e->status;
 
     pxc_image_desc want;

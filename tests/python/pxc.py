@@ -69,7 +69,8 @@ class CoderSettings(C.Structure):  # pxc_decoder_settings and pxc_encoder_settin
 class DecodeParams(C.Structure):
     _fields_ = [("struct_size", C.c_size_t), ("apply_exif_orientation", C.c_int),
                 ("enable_color_conversion", C.c_int), ("color_spec", C.c_int),
-                ("sample_type", C.c_int), ("layout", C.c_int), ("allow_any_depth", C.c_int)]
+                ("sample_type", C.c_int), ("layout", C.c_int), ("allow_any_depth", C.c_int),
+                ("image_index", C.c_uint32)]
 
 
 class EncodeParams(C.Structure):
