@@ -32,7 +32,8 @@ static void print_help(FILE *f)
         "\n"
         "Options:\n"
         "  -o, --output OUT         output file or directory (required)\n"
-        "  -f, --format FMT         jpeg, png, bmp, pnm, or an extension (jpg, ppm, ...)\n"
+        "  -f, --format FMT         jpeg, png, bmp, pnm, jpeg2k, tiff, webp (those this build\n"
+        "                           has: see `pixcodec codecs`) or an extension (jpg, ppm, ...)\n"
         "  -q, --quality Q          quality 0..100 for lossy formats (default 95)\n"
         "      --subsampling S      JPEG chroma subsampling: 444 (default), 422, 420, 440,\n"
         "                           411 or gray (gray also decodes the input as gray)\n"
@@ -68,6 +69,9 @@ static const convert_target known_targets[] = {
     {"png", "png", true, true, true},
     {"bmp", "bmp", false, true, false},
     {"pnm", "pnm", true, false, true},
+    {"jpeg2k", "jp2", true, true, true},
+    {"tiff", "tif", true, true, true},
+    {"webp", "webp", false, true, false},
 };
 
 /* Resolves --format FMT (a codec name or an extension). */

@@ -82,6 +82,10 @@ typedef struct pxc_codec_def {
     const pxc_option_def *options;        /* terminated by an entry with key NULL; may be NULL */
     const pxc_codec_impl *const *impls;   /* in priority order */
     size_t num_impls;
+    /* Optional: the size a decode produces when the decoder's options change it
+     * (e.g. JPEG 2000 resolution levels discarded); NULL = the stored size. The
+     * implementation then sees this size in job->info. */
+    void (*output_size)(const pxc_image_info *info, const pxc_options *opts, uint32_t *width, uint32_t *height);
 } pxc_codec_def;
 
 /* registry.c */

@@ -112,6 +112,15 @@ static pxc_status compute_output(const pxc_image_info *info, const pxc_decode_pa
     return PXC_OK;
 }
 
+/* The stream's info with the size a decode produces (codec options may change it). */
+static const pxc_image_info *decoded_info(pxc_decoder *dec, pxc_code_stream *stream, pxc_image_info *out)
+{
+    if (!stream->codec->output_size) return &stream->info;
+    *out = stream->info;
+    stream->codec->output_size(&stream->info, dec->c.opts, &out->width, &out->height);
+    return out;
+}
+
 pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, const pxc_decode_params *params,
                                    pxc_image_desc *desc)
 {
@@ -123,8 +132,10 @@ pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, co
     int orientation;
     if (!stream || !desc)
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "stream or desc is NULL");
-    else if (resolve_params(params, &p, &e) == PXC_OK && pxc_code_stream_probe(stream, &e) == PXC_OK)
-        compute_output(&stream->info, &p, desc, &color, &orientation, &e);
+    else if (resolve_params(params, &p, &e) == PXC_OK && pxc_code_stream_probe(stream, &e) == PXC_OK) {
+        pxc_image_info decoded;
+        compute_output(decoded_info(dec, stream, &decoded), &p, desc, &color, &orientation, &e);
+    }
     return pxc_last_error_store(&dec->c.last_error, &e);
 }
 
@@ -180,7 +191,8 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
 {
     if (!stream) return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "code stream is NULL");
     if (pxc_code_stream_probe(stream, e) != PXC_OK) return e->status;
-    const pxc_image_info *info = &stream->info;
+    pxc_image_info decoded;
+    const pxc_image_info *info = decoded_info(dec, stream, &decoded);
     pxc_limits *lim = &dec->c.ctx->limits;
     if (p->image_index >= info->num_images)
         return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "image index %u asked for, but the %s stream holds %u image%s",
