@@ -50,6 +50,7 @@ static void print_help(FILE *f)
         "      --encoder-options STR  encoder options, e.g. 'png:compression_level=9'\n"
         "      --16bit              keep 16-bit samples where the input and format have them\n"
         "      --no-exif            do not apply the EXIF orientation\n"
+        "      --page N             decode page (or frame) N of multi-image inputs, from 0\n"
         "  -v, --verbose            print 'IN -> OUT' for every converted file\n"
         "  -h, --help               show this help\n"
         "\n"
@@ -226,7 +227,7 @@ static void plan_free(convert_plan *plan)
 
 enum {
     OPT_OUTPUT = 1, OPT_FORMAT, OPT_QUALITY, OPT_SUBSAMPLING, OPT_PROGRESSIVE, OPT_OPTIMIZE,
-    OPT_BACKEND, OPT_THREADS, OPT_BATCH, OPT_OPTIONS, OPT_ENC_OPTIONS, OPT_16BIT, OPT_NO_EXIF,
+    OPT_BACKEND, OPT_THREADS, OPT_BATCH, OPT_OPTIONS, OPT_ENC_OPTIONS, OPT_16BIT, OPT_NO_EXIF, OPT_PAGE,
     OPT_VERBOSE, OPT_HELP
 };
 
@@ -246,6 +247,7 @@ int cli_cmd_convert(int argc, char **argv)
         {"encoder-options", 0, true, OPT_ENC_OPTIONS},
         {"16bit", 0, false, OPT_16BIT},
         {"no-exif", 0, false, OPT_NO_EXIF},
+        {"page", 0, true, OPT_PAGE},
         {"verbose", 'v', false, OPT_VERBOSE},
         {"help", 'h', false, OPT_HELP},
         {NULL, 0, false, 0},
@@ -332,6 +334,11 @@ int cli_cmd_convert(int argc, char **argv)
             break;
         case OPT_NO_EXIF:
             plan.apply_exif = false;
+            break;
+        case OPT_PAGE:
+            if (!cli_parse_int("convert", "--page", p.arg, 0, UINT32_MAX, &n))
+                goto usage;
+            plan.image_index = (uint32_t)n;
             break;
         case OPT_VERBOSE:
             plan.verbose = true;

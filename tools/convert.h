@@ -23,6 +23,7 @@ typedef struct convert_plan {
     pxc_encode_params enc;
     bool want_16bit;         /* --16bit */
     bool apply_exif;         /* not --no-exif */
+    uint32_t image_index;    /* --page */
     bool force_gray;         /* --subsampling gray */
     bool verbose;
 } convert_plan;

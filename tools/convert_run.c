@@ -188,6 +188,7 @@ static void decode_items(cli_session *s, const convert_plan *plan, scratch *w, s
         }
         pxc_decode_params_default(&params);
         params.apply_exif_orientation = plan->apply_exif ? 1 : 0;
+        params.image_index = plan->image_index;
         params.enable_color_conversion = 1;
         params.color_spec = lead->color;
         params.sample_type = lead->type;
