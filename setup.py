@@ -8,6 +8,8 @@ builds), so the package needs no libpixcodec.so at run time.
 """
 import glob
 import os
+import shlex
+import subprocess
 
 from setuptools import Extension, setup
 
@@ -21,12 +23,30 @@ def sources(*patterns):
     return out
 
 
+PKG_CONFIG_MODULES = ["libjpeg", "spng", "libopenjp2", "libtiff-4", "libwebp", "libwebpdemux"]
+
+
+def pkg_config(flag):
+    """Flags of the codec libraries from pkg-config (e.g. OpenJPEG's versioned include folder)."""
+    try:
+        out = subprocess.run(["pkg-config", flag, *PKG_CONFIG_MODULES], check=True, capture_output=True,
+                             text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SystemExit(f"pkg-config could not describe {PKG_CONFIG_MODULES}: {e} "
+                         "(run scripts/install-deps.sh)")
+    return shlex.split(out)
+
+
+cflags = pkg_config("--cflags")
+libs = pkg_config("--libs")
+
 ext = Extension(
     "pixcodec._pixcodec",
     sources=sources("src/core/*.c", "src/codecs/*/*.c", "python/ext/*.c"),
-    include_dirs=["include", "src", "python/ext"],
+    include_dirs=["include", "src", "python/ext"] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_GNU_SOURCE", None)],
-    libraries=["jpeg", "spng", "openjp2", "tiff", "webp", "webpdemux", "m"],
+    libraries=[f[2:] for f in libs if f.startswith("-l")] + ["m"],
+    library_dirs=[f[2:] for f in libs if f.startswith("-L")],
     extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
     extra_link_args=["-Wl,--version-script=python/ext/exports.map", "-pthread"],
 )

@@ -200,3 +200,17 @@ if [ "$c_rc" -ne 0 ]; then
   echo "bench: pixcodec output differs from TurboJPEG output (see above)" >&2
   exit "$c_rc"
 fi
+
+# ===========================================================================
+# JPEG 2000 decode benchmark (bench/j2k_bench.py): pixcodec batch on all cores
+# against opj_decompress -threads 1 (whole runs) and Pillow, on 4-megapixel
+# lossless and lossy JP2 files made from the photo set. Knobs: BENCH_J2K=0
+# skips it; J2K_IMAGES (default 6) and J2K_REPS (default 3). Information only:
+# it never changes the exit status.
+# ===========================================================================
+if [ "${BENCH_J2K:-1}" != "0" ]; then
+  echo
+  echo "=== JPEG 2000 ==="
+  PXC_BUILD_DIR="$BUILD" /usr/bin/python3 "$HERE/j2k_bench.py" "$PHOTOS" ||
+    echo "bench: JPEG 2000 section did not complete (see above)" >&2
+fi

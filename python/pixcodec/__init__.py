@@ -338,22 +338,13 @@ class Decoder:
         return images[0]
 
 
-# Codecs of the seed API that this build does not have yet.
-_MISSING_CODECS = {"jpeg2k", ".jp2", ".j2k", ".j2c", ".jpc", ".jpx", "tiff", ".tif", ".tiff", "webp", ".webp"}
-
-
 def _resolve_codec(codec):
     if not isinstance(codec, str):
         raise TypeError(f"codec must be a str such as 'jpeg' or '.png', got {type(codec).__name__}")
     name = _pixcodec.codec_lookup(codec)
     if name is None:
-        if codec.lower() in _MISSING_CODECS:
-            err = Error(f"unsupported format: codec '{codec}' is not available in this build of pixcodec "
-                        f"(available: jpeg, png, bmp, pnm)")
-            err.status, err.status_name, err.detail = -3, "UNSUPPORTED_FORMAT", str(err)
-            raise err
-        raise ValueError(f"unknown codec '{codec}': use a name such as 'jpeg', 'png', 'bmp', 'pnm' "
-                         f"or an extension with its period such as '.jpg'")
+        raise ValueError(f"unknown codec '{codec}': use a name such as 'jpeg', 'jpeg2k', 'png', 'tiff', "
+                         f"'webp', 'bmp', 'pnm' or an extension with its period such as '.jpg'")
     return name
 
 
@@ -400,7 +391,8 @@ class Encoder:
 
         image: an Image (or an array as_image accepts) -> bytes; or a list -> list of bytes,
         encoded as one batch (None where a sample failed, with an EncodeWarning). codec: a name
-        ('jpeg', 'png', 'bmp', 'pnm') or an extension with its period ('.jpg', '.ppm').
+        ('jpeg', 'jpeg2k', 'png', 'tiff', 'webp', 'bmp', 'pnm') or an extension with its period
+        ('.jpg', '.jp2', '.tif', '.ppm').
         The list may also be passed as images=, the seed API's name for it.
         """
         image = _pick("image", image, "images", images)

@@ -85,7 +85,8 @@ typedef struct pxc_codec_def {
     /* Optional: the size a decode produces when the decoder's options change it
      * (e.g. JPEG 2000 resolution levels discarded); NULL = the stored size. The
      * implementation then sees this size in job->info. */
-    void (*output_size)(const pxc_image_info *info, const pxc_options *opts, uint32_t *width, uint32_t *height);
+    void (*output_size)(const uint8_t *data, size_t size, const pxc_image_info *info, const pxc_options *opts,
+                        uint32_t *width, uint32_t *height);
 } pxc_codec_def;
 
 /* registry.c */

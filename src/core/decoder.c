@@ -117,7 +117,7 @@ static const pxc_image_info *decoded_info(pxc_decoder *dec, pxc_code_stream *str
 {
     if (!stream->codec->output_size) return &stream->info;
     *out = stream->info;
-    stream->codec->output_size(&stream->info, dec->c.opts, &out->width, &out->height);
+    stream->codec->output_size(stream->data, stream->size, &stream->info, dec->c.opts, &out->width, &out->height);
     return out;
 }
 

@@ -10,12 +10,18 @@ extern const pxc_codec_def pxc_codec_jpeg;
 extern const pxc_codec_def pxc_codec_png;
 extern const pxc_codec_def pxc_codec_bmp;
 extern const pxc_codec_def pxc_codec_pnm;
+extern const pxc_codec_def pxc_codec_tiff;
+extern const pxc_codec_def pxc_codec_jpeg2k;
+extern const pxc_codec_def pxc_codec_webp;
 
 static const pxc_codec_def *const registry[] = {
     &pxc_codec_jpeg,
     &pxc_codec_png,
     &pxc_codec_bmp,
     &pxc_codec_pnm,
+    &pxc_codec_tiff,
+    &pxc_codec_jpeg2k,
+    &pxc_codec_webp,
 };
 
 #define REGISTRY_SIZE (sizeof(registry) / sizeof(registry[0]))
