@@ -10,12 +10,14 @@ import sys
 import numpy as np
 from PIL import Image
 
-PXC_BUILD_DIR = os.environ.get("PXC_BUILD_DIR", "/work/main/build")
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PXC_BUILD_DIR = os.path.abspath(os.environ.get("PXC_BUILD_DIR", os.path.join(_ROOT, "build")))
 sys.path.insert(0, os.path.join(PXC_BUILD_DIR, "python"))
 
 import cv2  # noqa: E402
 
-CORPUS = os.environ.get("PXC_CORPUS", "/work/shared/corpus")
+# the shared conformance corpus beside the repository (tests using it skip when it is absent)
+CORPUS = os.environ.get("PXC_CORPUS", os.path.join(os.path.dirname(_ROOT), "shared", "corpus"))
 
 # libjpeg-turbo's sampling factors of the luma component for each ChromaSubsampling name
 SAMPLING_FACTORS = {"CSS_444": (1, 1), "CSS_422": (2, 1), "CSS_420": (2, 2), "CSS_440": (1, 2),
