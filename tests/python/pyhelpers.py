@@ -1,6 +1,6 @@
 """Shared input generators and reference decoders for the tests of the pixcodec package.
 
-Importing this module puts the package built in $PXC_BUILD_DIR (default /work/main/build)
+Importing this module puts the package built in $PXC_BUILD_DIR (default: build/ in the repository)
 first on sys.path, so `import pixcodec` finds the build's copy: <build>/python/pixcodec.
 """
 import io
