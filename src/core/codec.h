@@ -82,6 +82,10 @@ typedef struct pxc_codec_def {
     const pxc_option_def *options;        /* terminated by an entry with key NULL; may be NULL */
     const pxc_codec_impl *const *impls;   /* in priority order */
     size_t num_impls;
+    /* Optional, multi-image formats whose images differ (TIFF pages): the info of
+     * image @p index (> 0), which then sizes a decode of that image. NULL = every
+     * image is described by parse(). */
+    pxc_status (*parse_image)(const uint8_t *data, size_t size, uint32_t index, pxc_image_info *info, pxc_err *err);
     /* Optional: the size a decode produces when the decoder's options change it
      * (e.g. JPEG 2000 resolution levels discarded); NULL = the stored size. The
      * implementation then sees this size in job->info. */

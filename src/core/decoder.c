@@ -112,13 +112,39 @@ static pxc_status compute_output(const pxc_image_info *info, const pxc_decode_pa
     return PXC_OK;
 }
 
-/* The stream's info with the size a decode produces (codec options may change it). */
-static const pxc_image_info *decoded_info(pxc_decoder *dec, pxc_code_stream *stream, pxc_image_info *out)
+/*
+ * The info a decode of @p stream with @p p works from: the image chosen by
+ * image_index (its own info where the codec describes images separately) and
+ * the size the decoder's options make (codec hooks). *info points at the
+ * stream's info or at @p scratch.
+ */
+static pxc_status decoded_info(pxc_decoder *dec, pxc_code_stream *stream, const pxc_decode_params *p,
+                               pxc_image_info *scratch, const pxc_image_info **info, pxc_err *e)
 {
-    if (!stream->codec->output_size) return &stream->info;
-    *out = stream->info;
-    stream->codec->output_size(stream->data, stream->size, &stream->info, dec->c.opts, &out->width, &out->height);
-    return out;
+    const pxc_codec_def *codec = stream->codec;
+    *info = &stream->info;
+    if (p->image_index >= stream->info.num_images)
+        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "image index %u asked for, but the %s stream holds %u image%s",
+                           p->image_index, stream->info.codec, stream->info.num_images,
+                           stream->info.num_images == 1 ? "" : "s");
+    if (p->image_index > 0 && codec->parse_image) {
+        *scratch = stream->info;
+        if (codec->parse_image(stream->data, stream->size, p->image_index, scratch, e) != PXC_OK) {
+            if (e->status == PXC_OK) pxc_err_set(e, PXC_ERROR_INTERNAL, "parse of image %u failed without a reason",
+                                                 p->image_index);
+            return e->status;
+        }
+        scratch->struct_size = sizeof(*scratch);
+        pxc_strlcpy(scratch->codec, codec->name, sizeof(scratch->codec));
+        if (scratch->orientation < 1 || scratch->orientation > 8) scratch->orientation = 1;
+        *info = scratch;
+    }
+    if (codec->output_size) {
+        if (*info != scratch) *scratch = **info;
+        codec->output_size(stream->data, stream->size, scratch, dec->c.opts, &scratch->width, &scratch->height);
+        *info = scratch;
+    }
+    return PXC_OK;
 }
 
 pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, const pxc_decode_params *params,
@@ -133,8 +159,10 @@ pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, co
     if (!stream || !desc)
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "stream or desc is NULL");
     else if (resolve_params(params, &p, &e) == PXC_OK && pxc_code_stream_probe(stream, &e) == PXC_OK) {
-        pxc_image_info decoded;
-        compute_output(decoded_info(dec, stream, &decoded), &p, desc, &color, &orientation, &e);
+        pxc_image_info scratch;
+        const pxc_image_info *info;
+        if (decoded_info(dec, stream, &p, &scratch, &info, &e) == PXC_OK)
+            compute_output(info, &p, desc, &color, &orientation, &e);
     }
     return pxc_last_error_store(&dec->c.last_error, &e);
 }
@@ -191,12 +219,10 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
 {
     if (!stream) return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "code stream is NULL");
     if (pxc_code_stream_probe(stream, e) != PXC_OK) return e->status;
-    pxc_image_info decoded;
-    const pxc_image_info *info = decoded_info(dec, stream, &decoded);
+    pxc_image_info scratch;
+    const pxc_image_info *info;
+    if (decoded_info(dec, stream, p, &scratch, &info, e) != PXC_OK) return e->status;
     pxc_limits *lim = &dec->c.ctx->limits;
-    if (p->image_index >= info->num_images)
-        return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "image index %u asked for, but the %s stream holds %u image%s",
-                           p->image_index, info->codec, info->num_images, info->num_images == 1 ? "" : "s");
     if (pxc_limits_check_dims(lim, info->width, info->height, e) != PXC_OK) return e->status;
 
     pxc_image_desc want;

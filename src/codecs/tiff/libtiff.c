@@ -13,9 +13,8 @@
  *   otherwise converted with the core's rule (R = (max - C)(max - K) / max);
  * - photometric interpretations libtiff only reads through TIFFRGBAImage
  *   (uncompressed YCbCr, CIE L*a*b* ...) are decoded that way, at 8 bits.
- * Pages other than page 0 must have page 0's size and orientation (the core
- * sizes the output from page 0's description); others are refused with
- * PXC_ERROR_UNSUPPORTED_FEATURE.
+ * Pages may differ in size, orientation and colour model: the core sizes the
+ * output of page N from parse_image's description of that page.
  *
  * Every strip or tile is checked against the end of the data before it is
  * read, so a cut file is PXC_ERROR_TRUNCATED_DATA. libtiff's single
@@ -388,18 +387,10 @@ static pxc_status tiff_libtiff_decode(pxc_decode_job *job)
     }
     pxc_tiff_page pg;
     if ((st = pxc_tiff_describe(tif, index, &pg, err)) != PXC_OK) goto done;
+    /* the core sized the output from this page's own description (parse_image) */
     if (pg.width != info->width || pg.height != info->height) {
-        st = pxc_err_set(err, PXC_ERROR_UNSUPPORTED_FEATURE,
-                         "TIFF: page %u is %u x %u but page 0 is %u x %u; pages of another size "
-                         "than the first cannot be decoded",
-                         index, pg.width, pg.height, info->width, info->height);
-        goto done;
-    }
-    if (index > 0 && pg.orientation != info->orientation) {
-        st = pxc_err_set(err, PXC_ERROR_UNSUPPORTED_FEATURE,
-                         "TIFF: page %u has orientation %u but page 0 has %d; pages of another "
-                         "orientation than the first cannot be decoded",
-                         index, pg.orientation, info->orientation);
+        st = pxc_err_set(err, PXC_ERROR_INTERNAL, "TIFF: page %u is %u x %u but was described as %u x %u", index,
+                         pg.width, pg.height, info->width, info->height);
         goto done;
     }
     st = tiff_decode_page(job, tif, &io, &pg);

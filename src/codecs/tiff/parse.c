@@ -397,7 +397,8 @@ static pxc_status check_ifd_complete(const uint8_t *d, size_t size, uint64_t at,
     return PXC_OK;
 }
 
-static pxc_status tiff_parse(const uint8_t *d, size_t size, pxc_image_info *info, pxc_err *err)
+/* Describes page @p index (0 = the first) and counts the pages. */
+static pxc_status tiff_parse_page(const uint8_t *d, size_t size, uint32_t index, pxc_image_info *info, pxc_err *err)
 {
     if (size < 8)
         return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA,
@@ -407,9 +408,16 @@ static pxc_status tiff_parse(const uint8_t *d, size_t size, pxc_image_info *info
     if (!tif) return pxc_tiff_fail(&io, err, "cannot read the header or the first directory");
 
     pxc_tiff_page pg;
-    pxc_status st = check_ifd_complete(d, size, TIFFCurrentDirOffset(tif), TIFFIsBigEndian(tif) != 0,
-                                       TIFFIsBigTIFF(tif) != 0, err);
-    if (st == PXC_OK) st = pxc_tiff_describe(tif, 0, &pg, err);
+    pxc_status st = PXC_OK;
+    if (index > 0 && !TIFFSetDirectory(tif, (tdir_t)index)) {
+        char where[64];
+        snprintf(where, sizeof(where), "cannot read the directory of page %u", index);
+        st = pxc_tiff_fail(&io, err, where);
+    }
+    if (st == PXC_OK)
+        st = check_ifd_complete(d, size, TIFFCurrentDirOffset(tif), TIFFIsBigEndian(tif) != 0,
+                                TIFFIsBigTIFF(tif) != 0, err);
+    if (st == PXC_OK) st = pxc_tiff_describe(tif, index, &pg, err);
     if (st != PXC_OK) {
         TIFFClose(tif);
         return st;
@@ -463,6 +471,11 @@ static pxc_status tiff_parse(const uint8_t *d, size_t size, pxc_image_info *info
     return PXC_OK;
 }
 
+static pxc_status tiff_parse(const uint8_t *d, size_t size, pxc_image_info *info, pxc_err *err)
+{
+    return tiff_parse_page(d, size, 0, info, err);
+}
+
 static const char *const tiff_extensions[] = {".tif", ".tiff", NULL};
 static const char *const tiff_aliases[] = {"libtiff", NULL};
 
@@ -481,6 +494,7 @@ const pxc_codec_def pxc_codec_tiff = {
     .aliases = tiff_aliases,
     .probe = tiff_probe,
     .parse = tiff_parse,
+    .parse_image = tiff_parse_page,
     .options = tiff_options,
     .impls = tiff_impls,
     .num_impls = sizeof(tiff_impls) / sizeof(tiff_impls[0]),
