@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps configure build run test test-c test-python bench install clean
+.PHONY: all deps configure build run test test-sanitize bench install clean
 
 all: build
 
@@ -27,6 +27,9 @@ test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	PXC_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/python
 
+test-sanitize: deps
+	@bash scripts/test-sanitize.sh
+
 bench: deps build
 	@bash bench/run.sh $(BUILD)
 
@@ -34,4 +37,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan

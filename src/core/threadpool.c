@@ -55,7 +55,7 @@ static void *worker_main(void *p)
     pxc_pool *pool = p;
     pthread_mutex_lock(&pool->lock);
     for (;;) {
-        pxc_loop *loop;
+        pxc_loop *loop = NULL;
         while (!pool->shutdown && (loop = first_open(pool)) == NULL)
             pthread_cond_wait(&pool->work, &pool->lock);
         if (pool->shutdown) break;
