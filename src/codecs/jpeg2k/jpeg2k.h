@@ -28,6 +28,8 @@
 
 #define PXC_J2K_MAX_COMPONENTS 16384u
 #define PXC_J2K_MAX_TILES 65535u
+/* OpenJPEG's working memory per tile-component, charged to the image budget up front. */
+#define PXC_J2K_TILE_COMP_BYTES 5120u
 
 typedef struct pxc_j2k_header {
     bool jp2;                 /* JP2 file (else raw code stream) */

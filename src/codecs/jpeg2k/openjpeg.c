@@ -210,6 +210,7 @@ static pxc_status fail_opj(pxc_decode_job *job, const j2k_msg *m, pxc_status st,
 static pxc_status classify(const pxc_decode_job *job, const j2k_msg *m)
 {
     const char *e = m->first_error;
+    if (strstr(e, "Not enough memory")) return PXC_ERROR_OUT_OF_MEMORY;
     if (job->size < 2 || job->data[job->size - 2] != 0xFF || job->data[job->size - 1] != 0xD9)
         return PXC_ERROR_TRUNCATED_DATA;
     if (strstr(e, "truncat") || strstr(e, "end of") || strstr(e, "Stream too short") ||
@@ -236,7 +237,10 @@ static pxc_status j2k_decode(pxc_decode_job *job)
         samples += (uint64_t)(pxc_j2k_ceildiv(h.x1, dx) - pxc_j2k_ceildiv(h.x0, dx)) *
                    (pxc_j2k_ceildiv(h.y1, dy) - pxc_j2k_ceildiv(h.y0, dy));
     }
-    const uint64_t need64 = samples * 8u;
+    /* OpenJPEG also sets up coding parameters for every tile-component when it reads
+       the main header (about 5 KB each, measured with OpenJPEG 2.5): a tiny file
+       declaring 65535 tiles of 16 components would take over a gigabyte. */
+    const uint64_t need64 = samples * 8u + (uint64_t)h.num_tiles * h.num_comps * PXC_J2K_TILE_COMP_BYTES;
     if (need64 > SIZE_MAX)
         return pxc_err_set(job->err, PXC_ERROR_LIMIT_EXCEEDED, "JPEG 2000: image too large to decode here");
     const size_t reserved = (size_t)need64;

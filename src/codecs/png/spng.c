@@ -167,6 +167,11 @@ static pxc_status png_spng_fail(pxc_err *err, int r, const char *where)
         return err->status;
     }
     const pxc_status st = png_status_of(r);
+    if (r == SPNG_ECHUNK_LIMITS)
+        return pxc_err_set(err, st,
+                           "PNG: an ancillary chunk (text, zTXt, iCCP, ...) is larger than %zu MiB, or all of them "
+                           "together than %zu MiB, once decompressed (fixed limits against decompression bombs) %s",
+                           PNG_CHUNK_SIZE_LIMIT >> 20, PNG_CHUNK_CACHE_LIMIT >> 20, where);
     if (st == PXC_ERROR_TRUNCATED_DATA)
         return pxc_err_set(err, st, "PNG: data ends %s (libspng: %s)", where, spng_strerror(r));
     return pxc_err_set(err, st, "PNG: %s (libspng error %d) %s", spng_strerror(r), r, where);

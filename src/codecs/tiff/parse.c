@@ -397,6 +397,46 @@ static pxc_status check_ifd_complete(const uint8_t *d, size_t size, uint64_t at,
     return PXC_OK;
 }
 
+/* Offset of the directory after the one at @p at, 0 at the end or when it cannot be read. */
+static uint64_t next_ifd(const uint8_t *d, size_t size, uint64_t at, bool be, bool big)
+{
+    const size_t count_bytes = big ? 8 : 2, entry = big ? 20 : 12, link = big ? 8 : 4;
+    if (at == 0 || at > size || size - at < count_bytes) return 0;
+    uint64_t n = 0;
+    for (size_t i = 0; i < count_bytes; i++) n |= (uint64_t)d[at + (be ? i : count_bytes - 1 - i)] << (8 * (count_bytes - 1 - i));
+    if (n > (size - at) / entry) return 0;
+    const uint64_t where = at + count_bytes + n * entry;
+    if (where > size || size - where < link) return 0;
+    uint64_t next = 0;
+    for (size_t i = 0; i < link; i++) next |= (uint64_t)d[where + (be ? i : link - 1 - i)] << (8 * (link - 1 - i));
+    return next;
+}
+
+/*
+ * Walks the directory chain with constant memory (Floyd's cycle check) and says
+ * whether it holds more than @p cap directories. libtiff's own count keeps an
+ * entry per directory, so a file with millions of tiny directories is refused
+ * here first.
+ */
+static bool too_many_ifds(const uint8_t *d, size_t size, bool be, bool big, uint64_t cap)
+{
+    uint64_t first = 0;
+    if (big) {
+        if (size < 16) return false;
+        for (size_t i = 0; i < 8; i++) first |= (uint64_t)d[8 + (be ? i : 7 - i)] << (8 * (7 - i));
+    } else {
+        first = be ? pxc_rd_be32(d + 4) : pxc_rd_le32(d + 4);
+    }
+    uint64_t hare = first, tortoise = first, steps = 0;
+    while (hare != 0) {
+        if (++steps > cap) return true;
+        hare = next_ifd(d, size, hare, be, big);
+        if (steps % 2 == 0) tortoise = next_ifd(d, size, tortoise, be, big);
+        if (hare != 0 && hare == tortoise) return false; /* a loop: no more than `steps` distinct ones */
+    }
+    return false;
+}
+
 /* Describes page @p index (0 = the first) and counts the pages. */
 static pxc_status tiff_parse_page(const uint8_t *d, size_t size, uint32_t index, pxc_image_info *info, pxc_err *err)
 {
@@ -421,6 +461,11 @@ static pxc_status tiff_parse_page(const uint8_t *d, size_t size, uint32_t index,
     if (st != PXC_OK) {
         TIFFClose(tif);
         return st;
+    }
+    if (too_many_ifds(d, size, TIFFIsBigEndian(tif) != 0, TIFFIsBigTIFF(tif) != 0, PXC_TIFF_MAX_PAGES)) {
+        TIFFClose(tif);
+        return pxc_err_set(err, PXC_ERROR_LIMIT_EXCEEDED, "TIFF: file declares more than %u pages",
+                           PXC_TIFF_MAX_PAGES);
     }
     /* libtiff detects IFD loops and stops at a directory it cannot read. */
     const tdir_t pages = TIFFNumberOfDirectories(tif);
