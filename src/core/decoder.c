@@ -359,14 +359,15 @@ pxc_status pxc_decode_batch(pxc_decoder *dec, size_t count, pxc_code_stream *con
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "streams, images or statuses is NULL for a batch of %zu", count);
     if (e.status != PXC_OK || resolve_params(params, &p, &e) != PXC_OK)
         return pxc_last_error_store(&dec->c.last_error, &e);
-    uint8_t *assignment = malloc(count ? count : 1);
-    if (!assignment) {
-        pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
-        return pxc_last_error_store(&dec->c.last_error, &e);
-    }
     for (size_t i = 0; i < count; i++) {
         statuses[i].status = PXC_ERROR_NOT_PROCESSED;
         statuses[i].detail[0] = '\0';
+    }
+    uint8_t *assignment = malloc(count ? count : 1);
+    if (!assignment) {
+        pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
+        pxc_batch_fail_all(statuses, count, &e);
+        return pxc_last_error_store(&dec->c.last_error, &e);
     }
     pxc_backend_set_split(&dec->c.backends, count, assignment);
     batch_args a = {dec, streams, &p, images, statuses, assignment};

@@ -165,3 +165,11 @@ void pxc_coder_cleanup(pxc_coder *c)
     pxc_options_free(c->opts);
     pxc_last_error_destroy(&c->last_error);
 }
+
+void pxc_batch_fail_all(pxc_sample_status *statuses, size_t count, const pxc_err *e)
+{
+    for (size_t i = 0; i < count; i++) {
+        statuses[i].status = e->status;
+        pxc_strlcpy(statuses[i].detail, e->msg, sizeof(statuses[i].detail));
+    }
+}

@@ -248,16 +248,17 @@ pxc_status pxc_encode_batch(pxc_encoder *enc, size_t count, const pxc_image *con
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "images, outputs or statuses is NULL for a batch of %zu", count);
     if (e.status != PXC_OK || resolve_params(params, &p, &e) != PXC_OK || find_codec(codec, &c, &e) != PXC_OK)
         return pxc_last_error_store(&enc->c.last_error, &e);
-    uint8_t *assignment = malloc(count ? count : 1);
-    if (!assignment) {
-        pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
-        return pxc_last_error_store(&enc->c.last_error, &e);
-    }
     for (size_t i = 0; i < count; i++) {
         out_data[i] = NULL;
         out_sizes[i] = 0;
         statuses[i].status = PXC_ERROR_NOT_PROCESSED;
         statuses[i].detail[0] = '\0';
+    }
+    uint8_t *assignment = malloc(count ? count : 1);
+    if (!assignment) {
+        pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a batch of %zu", count);
+        pxc_batch_fail_all(statuses, count, &e);
+        return pxc_last_error_store(&enc->c.last_error, &e);
     }
     pxc_backend_set_split(&enc->c.backends, count, assignment);
     batch_args a = {enc, images, c, &p, out_data, out_sizes, statuses, assignment};

@@ -134,6 +134,9 @@ void pxc_coder_cleanup(pxc_coder *c);
  */
 pxc_status pxc_struct_copy(void *dst, size_t dst_size, const void *src, const char *what, pxc_err *e);
 
+/* Gives every sample of a batch that could not start the batch's error. */
+void pxc_batch_fail_all(pxc_sample_status *statuses, size_t count, const pxc_err *e);
+
 /* Whether a failure of one implementation should try the next one. */
 bool pxc_status_allows_fallback(pxc_status s);
 

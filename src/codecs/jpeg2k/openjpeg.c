@@ -149,10 +149,12 @@ static OPJ_BOOL out_seek(OPJ_OFF_T n, void *user)
     return OPJ_TRUE;
 }
 
+/* OpenJPEG threads for one image: the context's count; 0 (no worker thread at all)
+ * for a single-threaded context. */
 static int thread_count(pxc_context *ctx)
 {
     int n = pxc_context_num_threads(ctx);
-    return n < 1 ? 1 : n;
+    return n <= 1 ? 0 : n;
 }
 
 /* ---- decoding --------------------------------------------------------------- */

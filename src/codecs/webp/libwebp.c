@@ -51,6 +51,11 @@ static pxc_status webp_vp8_fail(pxc_err *err, VP8StatusCode vs, const char *wher
     case VP8_STATUS_INVALID_PARAM:
         return pxc_err_set(err, PXC_ERROR_INTERNAL, "WebP: libwebp refused a parameter (%s)",
                            where);
+    case VP8_STATUS_USER_ABORT:
+        /* pixcodec never aborts a decode; libwebp reports a failed allocation in its
+         * output set-up this way */
+        return pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY, "WebP: libwebp could not set up its output (%s)",
+                           where);
     default:
         return pxc_err_set(err, PXC_ERROR_INTERNAL, "WebP: libwebp status %d (%s)", (int)vs,
                            where);
