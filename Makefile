@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps configure build run test test-sanitize bench install clean
+.PHONY: all deps configure build run test test-sanitize bench install clean fuzz
 
 all: build
 
@@ -38,3 +38,9 @@ install: build
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan
+
+# libFuzzer targets (clang 14, own build dir), each run FUZZ_SECONDS; see docs/ARCHITECTURE.md, Fuzzing.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= /tmp/build-fuzz
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_JOBS=$(JOBS) bash fuzz/run.sh

@@ -171,20 +171,27 @@ pxc_status pxc_bmp_read_header(const uint8_t *d, size_t size, pxc_bmp_header *h,
     if (bc >= 16) default_masks(h);
     if (masks_in_file) {
         uint32_t nmasks = compression == PXC_BMP_ALPHABITFIELDS ? 4 : 3;
-        const uint8_t *mp;
+        uint32_t m[4] = {0, 0, 0, 0};
         if (isz >= 52) {
-            mp = ih + 40;
-            if (isz >= 56) nmasks = 4;
+            /* V2 (52 bytes) holds three masks, V3 and later (56+) four */
+            const uint32_t in_header = isz >= 56 ? 4 : 3;
+            for (uint32_t i = 0; i < in_header; i++) m[i] = pxc_rd_le32(ih + 40 + 4 * i);
+            if (nmasks > in_header) {
+                /* an alpha mask the header has no room for follows it */
+                masks_end = info_end + 4u;
+                if (size < masks_end)
+                    return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA,
+                                       "BMP: the file ends inside the alpha bit field mask");
+                m[3] = pxc_rd_le32(d + info_end);
+            }
         } else {
             /* BITMAPINFOHEADER: the masks follow the header */
             masks_end = info_end + 4u * nmasks;
             if (size < masks_end)
                 return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA,
                                    "BMP: the file ends inside the bit field masks");
-            mp = d + info_end;
+            for (uint32_t i = 0; i < nmasks; i++) m[i] = pxc_rd_le32(d + info_end + 4 * i);
         }
-        uint32_t m[4] = {0, 0, 0, 0};
-        for (uint32_t i = 0; i < nmasks; i++) m[i] = pxc_rd_le32(mp + 4 * i);
         if (m[0] | m[1] | m[2]) {
             h->mask[0] = m[0];
             h->mask[1] = m[1];
