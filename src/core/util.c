@@ -233,3 +233,23 @@ const char *pxc_last_error_get(const pxc_last_error *le)
 {
     return le->text;
 }
+
+void pxc_fourcc_name(const uint8_t *t, char out[12])
+{
+    bool printable = true;
+    for (int i = 0; i < 4; i++)
+        if (t[i] < 0x20 || t[i] > 0x7E) printable = false;
+    if (printable) {
+        memcpy(out, t, 4);
+        out[4] = '\0';
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '0';
+    out[1] = 'x';
+    for (int i = 0; i < 4; i++) {
+        out[2 + 2 * i] = hex[t[i] >> 4];
+        out[3 + 2 * i] = hex[t[i] & 15];
+    }
+    out[10] = '\0';
+}

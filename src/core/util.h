@@ -127,6 +127,10 @@ void pxc_strlcpy(char *dst, const char *src, size_t dst_size);
 /** Case-insensitive ASCII comparison. */
 int pxc_strcasecmp(const char *a, const char *b);
 
+/** A four-byte tag (PNG chunk type, RIFF FourCC) for error text: the characters when all are
+ *  printable ASCII, else "0x" and 8 hex digits. */
+void pxc_fourcc_name(const uint8_t *tag, char out[12]);
+
 /* ---- byte readers ----------------------------------------------------- */
 
 static inline uint16_t pxc_rd_be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }

@@ -33,29 +33,6 @@ static uint32_t png_crc32(const uint8_t *p, size_t n)
     return c ^ 0xFFFFFFFFu;
 }
 
-/* Printable form of a chunk type for messages ("IHDR", or hex when not letters). */
-static void chunk_name(const uint8_t *t, char out[12])
-{
-    bool letters = true;
-    for (int i = 0; i < 4; i++) {
-        const uint8_t ch = t[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) letters = false;
-    }
-    if (letters) {
-        memcpy(out, t, 4);
-        out[4] = '\0';
-    } else {
-        static const char hex[] = "0123456789abcdef";
-        out[0] = '0';
-        out[1] = 'x';
-        for (int i = 0; i < 4; i++) {
-            out[2 + 2 * i] = hex[t[i] >> 4];
-            out[3 + 2 * i] = hex[t[i] & 15];
-        }
-        out[10] = '\0';
-    }
-}
-
 static bool chunk_type_valid(const uint8_t *t)
 {
     for (int i = 0; i < 4; i++) {
@@ -121,7 +98,7 @@ static pxc_status png_parse(const uint8_t *d, size_t size, pxc_image_info *info,
                            "PNG: file ends after %zu bytes, before the IHDR chunk header", size);
     char name[12];
     if (memcmp(d + 12, "IHDR", 4) != 0) {
-        chunk_name(d + 12, name);
+        pxc_fourcc_name(d + 12, name);
         return pxc_err_set(err, PXC_ERROR_CORRUPT_DATA,
                            "PNG: first chunk is '%s'; a PNG must start with IHDR", name);
     }
@@ -181,7 +158,7 @@ static pxc_status png_parse(const uint8_t *d, size_t size, pxc_image_info *info,
                                "PNG: file ends at byte %zu, before the first IDAT chunk", size);
         const uint32_t len = pxc_rd_be32(d + pos);
         const uint8_t *type = d + pos + 4;
-        chunk_name(type, name);
+        pxc_fourcc_name(type, name);
         if (!chunk_type_valid(type))
             return pxc_err_set(err, PXC_ERROR_CORRUPT_DATA,
                                "PNG: chunk type %s at byte %zu is not four ASCII letters", name, pos);

@@ -26,27 +26,6 @@ static bool webp_probe(const uint8_t *data, size_t size)
     return memcmp(data + 8, "WEBP", 4) == 0;
 }
 
-/* Printable form of a FourCC for messages ("VP8L", or hex when not printable). */
-static void fourcc_name(const uint8_t *t, char out[12])
-{
-    bool printable = true;
-    for (int i = 0; i < 4; i++)
-        if (t[i] < 0x20 || t[i] > 0x7E) printable = false;
-    if (printable) {
-        memcpy(out, t, 4);
-        out[4] = '\0';
-    } else {
-        static const char hex[] = "0123456789abcdef";
-        out[0] = '0';
-        out[1] = 'x';
-        for (int i = 0; i < 4; i++) {
-            out[2 + 2 * i] = hex[t[i] >> 4];
-            out[3 + 2 * i] = hex[t[i] & 15];
-        }
-        out[10] = '\0';
-    }
-}
-
 static uint32_t rd_le24(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
@@ -106,7 +85,7 @@ static pxc_status chunk_overrun(const uint8_t *t, size_t at, uint32_t len, size_
                                 pxc_err *err)
 {
     char name[12];
-    fourcc_name(t, name);
+    pxc_fourcc_name(t, name);
     if (end >= size)
         return pxc_err_set(err, PXC_ERROR_TRUNCATED_DATA,
                            "WebP: file ends at byte %zu, inside chunk '%s' (%u bytes at byte %zu)",
@@ -253,7 +232,7 @@ static pxc_status webp_parse(const uint8_t *d, size_t size, pxc_image_info *info
         if (!animated) frames = 1;
         lossy = any_lossy;
     } else {
-        fourcc_name(t, name);
+        pxc_fourcc_name(t, name);
         return pxc_err_set(err, PXC_ERROR_CORRUPT_DATA,
                            "WebP: first chunk is '%s'; expected 'VP8 ', 'VP8L' or 'VP8X'", name);
     }
