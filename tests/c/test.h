@@ -65,6 +65,29 @@ static inline unsigned char *pxc_test_read_file(const char *path, size_t *size)
     return buf;
 }
 
+/* A small linear congruential generator for test data: the next value of *state >> 8. */
+static inline uint32_t pxc_test_rand(uint32_t *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return *state >> 8;
+}
+
+/* A new library-allocated, packed HWC image of @p color / @p type (zeroed); NULL on failure. */
+static inline pxc_image *pxc_test_new_image(pxc_context *ctx, uint32_t w, uint32_t h, pxc_color_spec color,
+                                            pxc_sample_type type)
+{
+    pxc_image_desc d;
+    pxc_image_desc_init(&d);
+    d.width = w;
+    d.height = h;
+    d.num_channels = pxc_color_spec_channels(color);
+    d.sample_type = type;
+    d.color_spec = color;
+    pxc_image *img = NULL;
+    CHECK_OK(pxc_image_create(ctx, &d, NULL, &img));
+    return img;
+}
+
 /* Detail text of the last pxc_test_decode / pxc_test_info failure ("" after success). */
 static char pxc_test_detail[512];
 

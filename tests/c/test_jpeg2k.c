@@ -13,22 +13,13 @@ static pxc_encoder *enc;
 static uint32_t rng_state = 777;
 static uint32_t rnd(void)
 {
-    rng_state = rng_state * 1103515245u + 12345u;
-    return rng_state >> 8;
+    return pxc_test_rand(&rng_state);
 }
 
 /* Smooth gradient plus noise (compresses like a photo, exercises every bit). */
 static pxc_image *make_image(uint32_t w, uint32_t h, pxc_color_spec color, pxc_sample_type type)
 {
-    pxc_image_desc d;
-    pxc_image_desc_init(&d);
-    d.width = w;
-    d.height = h;
-    d.num_channels = pxc_color_spec_channels(color);
-    d.sample_type = type;
-    d.color_spec = color;
-    pxc_image *img = NULL;
-    CHECK_OK(pxc_image_create(ctx, &d, NULL, &img));
+    pxc_image *img = pxc_test_new_image(ctx, w, h, color, type);
     if (!img) return NULL;
     const pxc_image_desc *rd = pxc_image_get_desc(img);
     uint8_t *data = pxc_image_data(img);
