@@ -1,6 +1,13 @@
-/* Encoder target: the input picks an image and the encode parameters, the
+/* Encoder targets: the input picks an image and the encode parameters, the
  * image is encoded and the result decoded back. An encode that succeeds but
- * whose output the library cannot decode is reported as a crash.
+ * whose output the library cannot decode, or whose size changed, is reported
+ * as a crash; so is a lossless encode (PNG, PNM, TIFF, BMP and lossless WebP
+ * of 8-bit images, reversible JPEG 2000) that does not decode to exactly the
+ * source samples.
+ *
+ * Built once per encoder (PXC_FUZZ_ENCODER = "jpeg", ...: fuzz_encode_<codec>,
+ * the codec bits of h0 ignored) and once for all of them (fuzz_encode, h0
+ * picks the codec).
  *
  * Input: [h0 .. h9][pixel bytes, repeated to fill the image]
  *   h0: codec (jpeg png bmp pnm jpeg2k tiff webp), bit3 CHW source, bit4 BGR/BGRA colour
@@ -18,14 +25,49 @@
 
 #define HDR 10
 
+#ifndef PXC_FUZZ_ENCODER
 static const char *const codecs[7] = {"jpeg", "png", "bmp", "pnm", "jpeg2k", "tiff", "webp"};
+#endif
+
+/* Whether this encode is meant to keep every sample exactly. */
+static int is_lossless(const char *codec, const pxc_image_desc *d, const pxc_encode_params *ep, uint8_t h8)
+{
+    const int u8 = d->sample_type == PXC_SAMPLE_U8;
+    if (!strcmp(codec, "png") || !strcmp(codec, "pnm") || !strcmp(codec, "tiff")) return 1;
+    if (!strcmp(codec, "bmp")) return u8;
+    if (!strcmp(codec, "webp")) return u8 && ((h8 >> 6) & 1);
+    if (!strcmp(codec, "jpeg2k")) return ep->jpeg2k_reversible;
+    return 0;
+}
+
+/* Compares two images of the same description row by row (strides may differ). */
+static int same_samples(const pxc_image *a, const pxc_image *b)
+{
+    const pxc_image_desc *da = pxc_image_get_desc(a), *db = pxc_image_get_desc(b);
+    if (da->width != db->width || da->height != db->height || da->num_channels != db->num_channels ||
+        da->sample_type != db->sample_type || da->layout != db->layout)
+        return 0;
+    const int chw = da->layout == PXC_LAYOUT_CHW;
+    const size_t row = (size_t)da->width * (chw ? 1 : da->num_channels) * (da->sample_type == PXC_SAMPLE_U16 ? 2 : 1);
+    const uint8_t *pa = (const uint8_t *)pxc_image_data(a), *pb = (const uint8_t *)pxc_image_data(b);
+    for (uint32_t c = 0; c < (chw ? da->num_channels : 1u); c++)
+        for (uint32_t y = 0; y < da->height; y++)
+            if (memcmp(pa + c * da->plane_stride + y * da->row_stride, pb + c * db->plane_stride + y * db->row_stride,
+                       row) != 0)
+                return 0;
+    return 1;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < HDR) return 0;
     const uint8_t *h = data;
     pxc_context *ctx = pxc_fuzz_context();
+#ifdef PXC_FUZZ_ENCODER
+    const char *codec = PXC_FUZZ_ENCODER;
+#else
     const char *codec = codecs[(h[0] & 7) % 7];
+#endif
 
     pxc_image_desc desc;
     pxc_image_desc_init(&desc);
@@ -47,8 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = pxc_image_size_bytes(img), plen = size - HDR;
         for (size_t i = 0; i < n; i++) px[i] = plen ? data[HDR + i % plen] : (uint8_t)i;
         if (desc.sample_type == PXC_SAMPLE_U16 && desc.precision && desc.precision < 16) {
-            uint16_t *s = (uint16_t *)px; /* keep samples within the declared precision */
-            for (size_t i = 0; i < n / 2; i++) s[i] = (uint16_t)(s[i] & ((1u << desc.precision) - 1u));
+            /* p significant bits: samples span the whole 16-bit range, a p-bit value v
+               stored as round(v * 65535 / (2^p - 1)), as the decoders return them */
+            uint16_t *s = (uint16_t *)px;
+            const uint32_t maxv = (1u << desc.precision) - 1u;
+            for (size_t i = 0; i < n / 2; i++)
+                s[i] = (uint16_t)(((s[i] & maxv) * 65535u * 2u + maxv) / (2u * maxv));
         }
     }
 
@@ -87,7 +133,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pxc_decoder *dec = pxc_fuzz_decoder(NULL);
         pxc_decode_params dp;
         pxc_decode_params_default(&dp);
-        dp.allow_any_depth = 1;
+        dp.color_spec = desc.color_spec; /* the source's own colour, type and layout */
+        dp.sample_type = desc.sample_type;
+        dp.layout = desc.layout;
         pxc_image *back = NULL;
         pxc_status s = pxc_decode(dec, st, &dp, &back);
         if (s != PXC_OK) {
@@ -103,6 +151,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         pxc_fuzz_consume(back);
+        if (is_lossless(codec, &desc, &ep, h[8]) && !same_samples(img, back)) {
+            fprintf(stderr, "fuzz: lossless %s round trip of %ux%u, %u channel(s), %s%s changed the samples\n", codec,
+                    desc.width, desc.height, desc.num_channels, desc.sample_type == PXC_SAMPLE_U16 ? "u16" : "u8",
+                    desc.layout == PXC_LAYOUT_CHW ? ", CHW" : "");
+            abort();
+        }
         pxc_image_destroy(back);
         pxc_decoder_destroy(dec);
         pxc_code_stream_destroy(st);

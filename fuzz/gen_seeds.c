@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include <pixcodec/pixcodec.h>
+#include <tiffio.h>
+#include <unistd.h>
 
 static const char *outdir;
 static int failures;
@@ -100,6 +102,131 @@ static void enc_seed(const char *name, const uint8_t hdr[10])
     memcpy(buf, hdr, 10);
     for (int i = 0; i < 64; i++) buf[10 + i] = (uint8_t)(i * 37 + (i >> 3) * 11);
     write_seed("encode", name, buf, sizeof(buf), NULL, 0);
+    /* the per-encoder targets ignore the codec bits: every header seeds each of them */
+    static const char *const encoders[] = {"jpeg", "png", "bmp", "pnm", "jpeg2k", "tiff", "webp"};
+    for (size_t i = 0; i < sizeof(encoders) / sizeof(encoders[0]); i++) {
+        char target[32];
+        snprintf(target, sizeof(target), "encode_%s", encoders[i]);
+        write_seed(target, name, buf, sizeof(buf), NULL, 0);
+    }
+}
+
+/* Writes one TIFF directory of w x h pixels with the given layout, filling the
+ * samples with a pattern; tiles when tile > 0. */
+static int tiff_page(TIFF *t, uint32_t w, uint32_t h, uint16_t spp, uint16_t bps, uint16_t photometric,
+                     uint16_t compression, uint16_t planar, uint32_t tile, int page, int pages)
+{
+    TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+    TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+    TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, spp);
+    TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bps);
+    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, photometric);
+    TIFFSetField(t, TIFFTAG_COMPRESSION, compression);
+    TIFFSetField(t, TIFFTAG_PLANARCONFIG, planar);
+    if (compression == COMPRESSION_JPEG) {
+        TIFFSetField(t, TIFFTAG_JPEGQUALITY, 60);
+        if (photometric == PHOTOMETRIC_YCBCR) TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+    }
+    if (pages > 1) {
+        TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+        TIFFSetField(t, TIFFTAG_PAGENUMBER, (uint16_t)page, (uint16_t)pages);
+    }
+    if (photometric == PHOTOMETRIC_PALETTE) {
+        uint16_t map[3][256];
+        for (int i = 0; i < 256; i++) {
+            map[0][i] = (uint16_t)(i * 257);
+            map[1][i] = (uint16_t)((255 - i) * 257);
+            map[2][i] = (uint16_t)((i * 7 & 255) * 257);
+        }
+        TIFFSetField(t, TIFFTAG_COLORMAP, map[0], map[1], map[2]);
+    }
+    if (spp == 4 && photometric == PHOTOMETRIC_RGB) {
+        uint16_t extra = EXTRASAMPLE_UNASSALPHA;
+        TIFFSetField(t, TIFFTAG_EXTRASAMPLES, 1, &extra);
+    }
+    if (tile) {
+        TIFFSetField(t, TIFFTAG_TILEWIDTH, tile);
+        TIFFSetField(t, TIFFTAG_TILELENGTH, tile);
+        const tmsize_t n = TIFFTileSize(t);
+        uint8_t *buf = malloc((size_t)n);
+        if (!buf) return -1;
+        for (uint16_t sp = 0; sp < (planar == PLANARCONFIG_SEPARATE ? spp : 1); sp++)
+            for (uint32_t y = 0; y < h; y += tile)
+                for (uint32_t x = 0; x < w; x += tile) {
+                    for (tmsize_t i = 0; i < n; i++) buf[i] = (uint8_t)(i * 3 + x + y * 5 + sp * 60 + page * 17);
+                    if (TIFFWriteTile(t, buf, x, y, 0, sp) < 0) { free(buf); return -1; }
+                }
+        free(buf);
+    } else {
+        TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, compression == COMPRESSION_JPEG ? 16u : 3u);
+        const tmsize_t n = TIFFScanlineSize(t);
+        uint8_t *buf = malloc((size_t)n);
+        if (!buf) return -1;
+        for (uint16_t sp = 0; sp < (planar == PLANARCONFIG_SEPARATE ? spp : 1); sp++)
+            for (uint32_t y = 0; y < h; y++) {
+                for (tmsize_t i = 0; i < n; i++) buf[i] = (uint8_t)(i * 5 + y * 3 + sp * 40 + page * 9);
+                if (TIFFWriteScanline(t, buf, y, sp) < 0) { free(buf); return -1; }
+            }
+        free(buf);
+    }
+    return TIFFWriteDirectory(t) ? 0 : -1;
+}
+
+/* TIFF layouts the library's encoder does not write (tiles, pages, JPEG,
+ * planar, palette, bilevel), written with libtiff, read back and stored as
+ * seeds of the tiff target. */
+static void tiff_seeds(void)
+{
+    static const struct {
+        const char *name;
+        uint32_t w, h;
+        uint16_t spp, bps, photometric, compression, planar;
+        uint32_t tile;
+        int pages;
+    } v[] = {
+        {"tiled-rgb-deflate", 40, 24, 3, 8, PHOTOMETRIC_RGB, COMPRESSION_ADOBE_DEFLATE, PLANARCONFIG_CONTIG, 16, 1},
+        {"tiled-planar-rgba16", 20, 20, 4, 16, PHOTOMETRIC_RGB, COMPRESSION_LZW, PLANARCONFIG_SEPARATE, 16, 1},
+        {"pages3-gray", 9, 7, 1, 8, PHOTOMETRIC_MINISBLACK, COMPRESSION_PACKBITS, PLANARCONFIG_CONTIG, 0, 3},
+        {"jpeg-ycbcr", 32, 32, 3, 8, PHOTOMETRIC_YCBCR, COMPRESSION_JPEG, PLANARCONFIG_CONTIG, 0, 1},
+        {"jpeg-gray-tiled", 32, 16, 1, 8, PHOTOMETRIC_MINISBLACK, COMPRESSION_JPEG, PLANARCONFIG_CONTIG, 16, 1},
+        {"planar-rgb", 11, 5, 3, 8, PHOTOMETRIC_RGB, COMPRESSION_NONE, PLANARCONFIG_SEPARATE, 0, 1},
+        {"palette8", 10, 6, 1, 8, PHOTOMETRIC_PALETTE, COMPRESSION_LZW, PLANARCONFIG_CONTIG, 0, 1},
+        {"palette4", 10, 6, 1, 4, PHOTOMETRIC_PALETTE, COMPRESSION_NONE, PLANARCONFIG_CONTIG, 0, 1},
+        {"bilevel-miniswhite", 19, 4, 1, 1, PHOTOMETRIC_MINISWHITE, COMPRESSION_CCITTFAX4, PLANARCONFIG_CONTIG, 0, 1},
+        {"cmyk", 6, 6, 4, 8, PHOTOMETRIC_SEPARATED, COMPRESSION_NONE, PLANARCONFIG_CONTIG, 0, 1},
+    };
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tiff-seed.tmp", outdir);
+    TIFFSetWarningHandler(NULL);
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        TIFF *t = TIFFOpen(path, "w");
+        int ok = t != NULL;
+        for (int pg = 0; ok && pg < v[i].pages; pg++)
+            ok = tiff_page(t, v[i].w, v[i].h, v[i].spp, v[i].bps, v[i].photometric, v[i].compression, v[i].planar,
+                           v[i].tile, pg, v[i].pages) == 0;
+        if (t) TIFFClose(t);
+        FILE *f = ok ? fopen(path, "rb") : NULL;
+        uint8_t buf[1 << 16];
+        size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+        if (f) fclose(f);
+        unlink(path);
+        if (!ok || n == 0 || n == sizeof(buf)) {
+            fprintf(stderr, "gen_seeds: tiff/%s could not be written\n", v[i].name);
+            failures++;
+            continue;
+        }
+        for (int k = 0; k < 3; k++) {
+            char name[64];
+            snprintf(name, sizeof(name), "%s-t%d", v[i].name, k);
+            write_seed("tiff", name, buf, n, trailers[k], 4);
+        }
+        /* the pages seed also with image_index 1 and 2 */
+        if (v[i].pages > 1) {
+            uint8_t t1[4] = {0x43, 0x10, 0x00, 0x80}, t2[4] = {0x83, 0x10, 0x00, 0x80};
+            write_seed("tiff", "pages3-gray-page1", buf, n, t1, 4);
+            write_seed("tiff", "pages3-gray-page2", buf, n, t2, 4);
+        }
+    }
 }
 
 int main(int argc, char **argv)
@@ -187,6 +314,7 @@ int main(int argc, char **argv)
     seed(ctx, "tiff", "tiff", "gray-none", 12, 8, 1, U8, &ep, "tiff:compression=0", 2);
     seed(ctx, "tiff", "tiff", "rgba16-deflate", 7, 5, 4, U16, &ep, "tiff:compression=2", 2);
     seed(ctx, "tiff", "tiff", "ga8", 6, 6, 2, U8, &ep, NULL, 1);
+    tiff_seeds();
 
     /* webp */
     pxc_encode_params_default(&ep);

@@ -6,6 +6,7 @@
 #   FUZZ_SECONDS=60  seconds per target
 #   FUZZ_BUILD=/tmp/build-fuzz  build directory (corpora and artifacts live under it)
 #   FUZZ_JOBS=2      build jobs
+#   FUZZ_PARALLEL=1  targets fuzzed at the same time (one core each)
 #   FUZZ_EXTRA=""    extra libFuzzer flags (e.g. -max_len=65536)
 #
 # Corpora: $FUZZ_BUILD/fuzz/corpus/<target> (kept between runs; libFuzzer adds
@@ -17,7 +18,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${FUZZ_BUILD:-/tmp/build-fuzz}
 SECONDS_PER=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-2}
-ALL=(jpeg png bmp pnm jpeg2k tiff webp generic encode)
+ALL=(jpeg png bmp pnm jpeg2k tiff webp generic encode
+     encode_jpeg encode_png encode_bmp encode_pnm encode_jpeg2k encode_tiff encode_webp)
+PARALLEL=${FUZZ_PARALLEL:-1}
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 
@@ -58,19 +61,19 @@ for t in "${TARGETS[@]}"; do
     jpeg2k) add_with_trailer "$SHARED/jpeg2000" "$c" shared- ;;
     webp) add_with_trailer "$SHARED/webp" "$c" shared- ;;
     generic) for d in png jpeg2000 webp; do add_with_trailer "$SHARED/$d" "$c" "shared-$d-"; done ;;
+    # any input of the all-encoders target is an input of each per-encoder one
+    encode_*) [ -d "$FZ/corpus/encode" ] && find "$FZ/corpus/encode" -maxdepth 1 -type f -exec cp -n {} "$c"/ \; ;;
   esac
 done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-found=0
 summary=$LOGS/summary.txt
-printf '%-8s %10s %8s %8s %8s  %s\n' target execs exec/s cov ft result > "$summary"
-for t in "${TARGETS[@]}"; do
-  log=$LOGS/$t.log
+# Fuzzes one target and writes its summary line to $LOGS/<target>.line.
+fuzz_one() {
+  local t=$1 log=$LOGS/$1.log maxlen="" rc execs speed covl cov ft result
   echo "== fuzz_$t for ${SECONDS_PER}s (log $log)"
   # the shared JPEG 2000 / WebP files reach 256 KiB; OpenJPEG on inputs that size runs ~80/s
-  maxlen=""
   case $t in jpeg2k|generic) maxlen=-max_len=65536 ;; esac
   set +e
   # shellcheck disable=SC2086
@@ -86,9 +89,24 @@ for t in "${TARGETS[@]}"; do
   if [ -z "$execs" ]; then execs=$(echo "$covl" | sed -E 's/^#([0-9]+).*/\1/'); fi
   if [ $rc -eq 0 ]; then result=ok; else
     result="FOUND (rc $rc): $(grep -o "$ART/$t-[a-z-]*[0-9a-f]*" "$log" | tail -1)"
-    found=1
   fi
-  printf '%-8s %10s %8s %8s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "$result" >> "$summary"
+  printf '%-14s %10s %8s %8s %8s  %s\n' "$t" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "$result" \
+    > "$LOGS/$t.line"
+}
+
+running=0
+for t in "${TARGETS[@]}"; do
+  rm -f "$LOGS/$t.line"
+  fuzz_one "$t" &
+  running=$((running + 1))
+  if [ $running -ge "$PARALLEL" ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+printf '%-14s %10s %8s %8s %8s  %s\n' target execs exec/s cov ft result > "$summary"
+found=0
+for t in "${TARGETS[@]}"; do
+  if [ -f "$LOGS/$t.line" ]; then cat "$LOGS/$t.line" >> "$summary"; else echo "$t: no result" >> "$summary"; fi
+  grep -q ' ok$' "$LOGS/$t.line" 2>/dev/null || found=1
 done
 echo
 cat "$summary"

@@ -104,7 +104,11 @@ typedef struct pxc_image_desc {
     size_t plane_stride;         /**< CHW only: bytes between planes (0: height*row_stride) */
     pxc_buffer_kind buffer_kind;
     int device_id;               /**< device buffers only */
-    uint32_t precision;          /**< significant bits (0: all bits of the sample type) */
+    /** Significant bits (0: all bits of the sample type). Samples always span the
+        whole range of the sample type: a p-bit value v is held as
+        round(v * (2^bits - 1) / (2^p - 1)), which is how decoders return such
+        samples and what encoders expect (they keep the top p bits). */
+    uint32_t precision;
 } pxc_image_desc;
 
 /** @brief Fills @p desc with zeros, the struct size, HWC layout and host memory. */

@@ -74,9 +74,6 @@ static const known_bug known_bugs[] = {
      "OpenJPEG 2.5.0: failed allocations inside opj_start_compress/opj_encode crash or double free "
      "(opj_procedure_list_add_procedure frees the list on a failed realloc and leaves the pointer: "
      "heap corruption), leak, or are swallowed"},
-    {"batch ", "libpixcodec.so", B_STATUS, 7,
-     "pixcodec src/core/decoder.c pxc_decode_batch: when malloc of the `assignment` array fails it "
-     "returns OUT_OF_MEMORY without writing any statuses[i] (caller's values left, no detail)"},
     {NULL, NULL, 0, 0, NULL},
 };
 

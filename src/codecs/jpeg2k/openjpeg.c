@@ -39,6 +39,13 @@ static void copy_msg(char *dst, size_t n, const char *src)
         if (*p == '\n') *p = ' '; /* one line of detail text */
 }
 
+/* OpenJPEG has no error codes; failed allocations are told by their texts
+   ("Not enough memory ...", "Failed to allocate ..."). */
+static bool opj_says_oom(const char *msg)
+{
+    return strstr(msg, "memory") != NULL || strstr(msg, "allocate") != NULL;
+}
+
 static void on_error(const char *msg, void *user)
 {
     j2k_msg *m = user;
@@ -212,7 +219,7 @@ static pxc_status fail_opj(pxc_decode_job *job, const j2k_msg *m, pxc_status st,
 static pxc_status classify(const pxc_decode_job *job, const j2k_msg *m)
 {
     const char *e = m->first_error;
-    if (strstr(e, "Not enough memory")) return PXC_ERROR_OUT_OF_MEMORY;
+    if (opj_says_oom(e)) return PXC_ERROR_OUT_OF_MEMORY;
     if (job->size < 2 || job->data[job->size - 2] != 0xFF || job->data[job->size - 1] != 0xD9)
         return PXC_ERROR_TRUNCATED_DATA;
     if (strstr(e, "truncat") || strstr(e, "end of") || strstr(e, "Stream too short") ||
@@ -570,7 +577,10 @@ static pxc_status j2k_encode(pxc_encode_job *job)
     }
     set_handlers(codec, &msg);
     if (!opj_setup_encoder(codec, &cpar, img)) {
-        st = pxc_err_set(job->err, PXC_ERROR_INVALID_ARGUMENT, "JPEG 2000: encoder setup failed: %s",
+        st = pxc_err_set(job->err,
+                         opj_says_oom(msg.first_error) ? PXC_ERROR_OUT_OF_MEMORY
+                                                                     : PXC_ERROR_INVALID_ARGUMENT,
+                         "JPEG 2000: encoder setup failed: %s",
                          msg.first_error[0] ? msg.first_error : "parameters rejected");
         goto done;
     }
@@ -588,7 +598,10 @@ static pxc_status j2k_encode(pxc_encode_job *job)
         if (mo.failed && job->err->status != PXC_OK) {
             st = job->err->status;
         } else {
-            st = pxc_err_set(job->err, PXC_ERROR_INTERNAL, "JPEG 2000: encoding failed: %s",
+            st = pxc_err_set(job->err,
+                             opj_says_oom(msg.first_error) ? PXC_ERROR_OUT_OF_MEMORY
+                                                                         : PXC_ERROR_INTERNAL,
+                             "JPEG 2000: encoding failed: %s",
                              msg.first_error[0] ? msg.first_error : "OpenJPEG gave no reason");
         }
         goto done;

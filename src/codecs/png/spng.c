@@ -56,6 +56,14 @@ static void png_scope_leave(png_alloc_scope *s)
     png_scope = s->prev;
 }
 
+/* A failed allocation is recorded, so that libspng's code for it (zlib's
+   Z_MEM_ERROR becomes SPNG_EIDAT_STREAM, say) is not taken for damaged data. */
+static void png_note_oom(png_alloc_scope *s, size_t n)
+{
+    if (s && s->err && s->err->status == PXC_OK)
+        pxc_err_set(s->err, PXC_ERROR_OUT_OF_MEMORY, "out of memory (%zu bytes)", n);
+}
+
 static void *png_malloc(size_t n)
 {
     png_alloc_scope *s = png_scope;
@@ -66,6 +74,7 @@ static void *png_malloc(size_t n)
     png_block *p = malloc(total);
     if (!p) {
         if (b) pxc_budget_give(b, total);
+        png_note_oom(s, n);
         return NULL;
     }
     p->h.total = total;
@@ -104,6 +113,7 @@ static void *png_realloc(void *ptr, size_t n)
     png_block *p = realloc(old, total);
     if (!p) {
         if (b && total > old_total) pxc_budget_give(b, total - old_total);
+        png_note_oom(png_scope, n);
         return NULL;
     }
     if (b && total < old_total) pxc_budget_give(b, old_total - total);

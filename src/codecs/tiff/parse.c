@@ -182,7 +182,12 @@ pxc_status pxc_tiff_fail(pxc_tiff_io *io, pxc_err *err, const char *where)
     }
     const char *m = io->failed ? io->msg : "libtiff failed without a message";
     pxc_status st = PXC_ERROR_CORRUPT_DATA;
-    if (contains(m, "byte limit") || contains(m, "Maximum") || contains(m, "too large") ||
+    /* libtiff has no error codes: failed allocations are told by their texts
+       ("Out of memory", "Failed to allocate memory", "malloc(...) failed", and a
+       failed insertion into its directory maps, which only allocation fails) */
+    if (contains(m, "memory") || contains(m, "malloc") || contains(m, "Insertion in tif_map_dir"))
+        st = PXC_ERROR_OUT_OF_MEMORY;
+    else if (contains(m, "byte limit") || contains(m, "Maximum") || contains(m, "too large") ||
         contains(m, "Integer overflow") || contains(m, "overflow"))
         st = PXC_ERROR_LIMIT_EXCEEDED;
     else if (contains(m, "Read error") || contains(m, "IO error") || contains(m, "Cannot read") ||
@@ -191,7 +196,7 @@ pxc_status pxc_tiff_fail(pxc_tiff_io *io, pxc_err *err, const char *where)
              contains(m, "Premature") || contains(m, "premature") || contains(m, "truncated") ||
              contains(m, "past end"))
         st = PXC_ERROR_TRUNCATED_DATA;
-    else if (contains(m, "Out of memory") || contains(m, "No space"))
+    else if (contains(m, "No space"))
         st = PXC_ERROR_OUT_OF_MEMORY;
     return pxc_err_set(err, st, "TIFF: %s (libtiff: %s)", where, m);
 }

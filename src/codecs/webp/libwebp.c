@@ -382,12 +382,19 @@ static pxc_status webp_libwebp_encode(pxc_encode_job *job)
             pxc_err_prefix(err, "WebP: writing the stream");
         } else {
             const WebPEncodingError e = pic.error_code;
-            st = pxc_err_set(err,
-                             e == VP8_ENC_ERROR_OUT_OF_MEMORY ||
-                                     e == VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY
-                                 ? PXC_ERROR_OUT_OF_MEMORY
-                                 : PXC_ERROR_INTERNAL,
-                             "WebP: libwebp encoding failed: %s", webp_enc_error(e));
+            if (e == VP8_ENC_OK)
+                /* the configuration was validated above and the output writer did not
+                   fail: libwebp (1.2) fails without a code when an allocation of its
+                   alpha or lossless encoder fails */
+                st = pxc_err_set(err, PXC_ERROR_OUT_OF_MEMORY,
+                                 "WebP: libwebp encoding failed without an error code (out of memory in "
+                                 "its alpha or lossless encoder)");
+            else
+                st = pxc_err_set(err,
+                                 e == VP8_ENC_ERROR_OUT_OF_MEMORY || e == VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY
+                                     ? PXC_ERROR_OUT_OF_MEMORY
+                                     : PXC_ERROR_INTERNAL,
+                                 "WebP: libwebp encoding failed: %s", webp_enc_error(e));
         }
     }
     WebPPictureFree(&pic);
