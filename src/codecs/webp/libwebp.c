@@ -129,6 +129,9 @@ static pxc_status webp_decode_still(pxc_decode_job *job, uint8_t *scratch, size_
     return PXC_OK;
 }
 
+/* Frames composited x canvas pixels allowed for one animation frame, in units of max_pixels. */
+#define PXC_WEBP_ANIM_WORK 8
+
 /* Composites frames 0..image_index and copies the canvas (RGBA) to @p dst. */
 static pxc_status webp_decode_anim(pxc_decode_job *job, uint8_t *dst, size_t dst_stride,
                                    pxc_color_spec dst_color)
@@ -157,6 +160,22 @@ static pxc_status webp_decode_anim(pxc_decode_job *job, uint8_t *dst, size_t dst
         st = pxc_err_set(err, PXC_ERROR_INVALID_ARGUMENT,
                          "WebP: frame %u asked for; the animation has %u frames", index,
                          ai.frame_count);
+        goto done;
+    }
+    /* libwebpdemux redraws the whole canvas for every frame, so frame k costs
+       (k + 1) x the canvas however small the frames are: bound that work, so
+       that a small file of many tiny frames on a large canvas cannot make a
+       decode run for minutes. */
+    pxc_context_settings cs;
+    pxc_context_default_settings(&cs);
+    pxc_context_get_settings(job->ctx, &cs);
+    const uint64_t work = (uint64_t)ai.canvas_width * ai.canvas_height * ((uint64_t)index + 1);
+    if (cs.max_pixels && work / PXC_WEBP_ANIM_WORK > cs.max_pixels) {
+        st = pxc_err_set(err, PXC_ERROR_LIMIT_EXCEEDED,
+                         "WebP: frame %u of an animation on a %u x %u canvas composites %llu pixels, more than "
+                         "%d x the limit of %llu pixels (raise pxc_context_settings.max_pixels)",
+                         index, ai.canvas_width, ai.canvas_height, (unsigned long long)work, PXC_WEBP_ANIM_WORK,
+                         (unsigned long long)cs.max_pixels);
         goto done;
     }
     uint8_t *canvas = NULL;
