@@ -23,7 +23,8 @@ def sources(*patterns):
     return out
 
 
-PKG_CONFIG_MODULES = ["libjpeg", "spng", "libopenjp2", "libtiff-4", "libwebp", "libwebpdemux"]
+PKG_CONFIG_MODULES = ["libjpeg", "spng", "libopenjp2", "libtiff-4", "libwebp", "libwebpdemux",
+                      "libavformat", "libavcodec", "libavutil", "libswscale"]
 
 
 def pkg_config(flag):
@@ -42,7 +43,7 @@ libs = pkg_config("--libs")
 
 ext = Extension(
     "pixcodec._pixcodec",
-    sources=sources("src/core/*.c", "src/codecs/*/*.c", "python/ext/*.c"),
+    sources=sources("src/core/*.c", "src/codecs/*/*.c", "src/video/*.c", "python/ext/*.c"),
     include_dirs=["include", "src", "python/ext"] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_GNU_SOURCE", None)],
     libraries=[f[2:] for f in libs if f.startswith("-l")] + ["m"],

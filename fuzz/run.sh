@@ -20,6 +20,7 @@ SECONDS_PER=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-2}
 ALL=(jpeg png bmp pnm jpeg2k tiff webp generic encode
      encode_jpeg encode_png encode_bmp encode_pnm encode_jpeg2k encode_tiff encode_webp)
+for t in demux video_decode; do [ -f "$ROOT/fuzz/fuzz_$t.c" ] && ALL+=("$t"); done
 PARALLEL=${FUZZ_PARALLEL:-1}
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")

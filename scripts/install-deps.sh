@@ -8,7 +8,8 @@ PKGS=(
   libturbojpeg0-dev libjpeg62-turbo-dev libjpeg-turbo-progs
   libspng-dev zlib1g-dev
   libopenjp2-7-dev libopenjp2-tools openjph-tools libtiff-dev libtiff-tools libwebp-dev webp
-  python3 python3-dev python3-numpy python3-pytest python3-pil python3-opencv python3-setuptools python3-pip python3-venv
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libdav1d-dev libffmpeg-nvenc-dev ffmpeg
+  python3 python3-dev python3-numpy python3-pytest python3-pil python3-opencv python3-setuptools python3-pip python3-venv python3-av
 )
 
 missing=()

@@ -23,6 +23,7 @@
 #include "decoder.h"
 #include "encoder.h"
 #include "codecs.h"
+#include "video.h"
 
 #if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /**
@@ -39,7 +40,11 @@
         pxc_encoder *: pxc_encoder_last_error,                        \
         const pxc_encoder *: pxc_encoder_last_error,                  \
         pxc_code_stream *: pxc_code_stream_last_error,                \
-        const pxc_code_stream *: pxc_code_stream_last_error)(handle)
+        const pxc_code_stream *: pxc_code_stream_last_error,          \
+        pxc_demuxer *: pxc_demuxer_last_error,                        \
+        const pxc_demuxer *: pxc_demuxer_last_error,                  \
+        pxc_video_decoder *: pxc_video_decoder_last_error,            \
+        const pxc_video_decoder *: pxc_video_decoder_last_error)(handle)
 #endif
 
 #endif /* PIXCODEC_PIXCODEC_H */
