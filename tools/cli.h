@@ -9,6 +9,7 @@
  * cmd_info.c    pixcodec info
  * cmd_convert.c pixcodec convert
  * cmd_decode.c  pixcodec decode
+ * cmd_video.c   pixcodec video info / frames
  */
 #ifndef PIXCODEC_CLI_H
 #define PIXCODEC_CLI_H
@@ -186,5 +187,6 @@ int cli_cmd_info(int argc, char **argv);
 int cli_cmd_convert(int argc, char **argv);
 int cli_cmd_decode(int argc, char **argv);
 int cli_cmd_codecs(int argc, char **argv);
+int cli_cmd_video(int argc, char **argv);
 
 #endif /* PIXCODEC_CLI_H */

@@ -18,6 +18,7 @@ static void print_help(FILE *f)
         "  convert IN... -o OUT     convert images to another format (batches on all cores)\n"
         "  decode FILE...           decode files in memory and report the speed (benchmark)\n"
         "  codecs                   codecs of this build, their implementations and backends\n"
+        "  video info|frames ...    what a video holds; decode a video into image files\n"
         "\n"
         "Options:\n"
         "  -h, --help               show this help; 'COMMAND --help' shows a command's help\n"
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
         {"convert", cli_cmd_convert},
         {"decode", cli_cmd_decode},
         {"codecs", cli_cmd_codecs},
+        {"video", cli_cmd_video},
     };
     const char *cmd;
     size_t i;
@@ -186,6 +188,6 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s' (options go after the command)", cmd);
-    return cli_usage_error(NULL, "unknown command '%s' (commands: info, convert, decode, codecs)",
+    return cli_usage_error(NULL, "unknown command '%s' (commands: info, convert, decode, codecs, video)",
                            cmd);
 }
