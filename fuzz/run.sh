@@ -62,6 +62,66 @@ for t in "${TARGETS[@]}"; do
     jpeg2k) add_with_trailer "$SHARED/jpeg2000" "$c" shared- ;;
     webp) add_with_trailer "$SHARED/webp" "$c" shared- ;;
     generic) for d in png jpeg2000 webp; do add_with_trailer "$SHARED/$d" "$c" "shared-$d-"; done ;;
+    # small clips made with the ffmpeg CLI (when present), each with a seek trailer (fuzz_demux.c)
+    demux)
+      if command -v ffmpeg >/dev/null 2>&1; then
+        tmp=$(mktemp -d)
+        src="-f lavfi -i testsrc2=size=64x48:rate=25 -frames:v 8"
+        gen() {  # name args...
+          local name=$1; shift
+          # shellcheck disable=SC2086
+          ffmpeg -nostdin -hide_banner -loglevel error -y $src "$@" "$tmp/$name" >/dev/null 2>&1 || return 0
+          { cat "$tmp/$name"; printf '\x05\x00\x06\x83'; } > "$c/seed-$name"
+        }
+        gen h264.mp4 -c:v libx264 -bf 2 -g 4
+        gen h264.mkv -c:v libx264 -bf 2 -g 4
+        gen h264.ts -c:v libx264 -bf 2 -g 4
+        gen h264.avi -c:v libx264 -bf 2 -g 4
+        gen h264.h264 -c:v libx264 -bf 2 -g 4
+        gen hevc.hevc -c:v libx265 -x265-params log-level=none:keyint=4:bframes=2
+        gen hevc.mp4 -c:v libx265 -x265-params log-level=none:keyint=4:bframes=2
+        gen vp9.ivf -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 4
+        gen vp9.webm -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 4
+        gen mpeg4.avi -c:v mpeg4 -bf 2 -g 4
+        rm -rf "$tmp"
+      fi ;;
+    # tiny clips made with the ffmpeg CLI (when present), split into packets by ffprobe and written in
+    # fuzz_video_decode.c's form: codec byte, 2-byte little-endian length + bytes per packet, params byte
+    video_decode)
+      if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; then
+        tmp=$(mktemp -d)
+        vgen() {  # codec_byte params_byte name args...
+          local cb=$1 pb=$2 name=$3; shift 3
+          # shellcheck disable=SC2086
+          ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=64x48:rate=25 -frames:v 6 \
+            "$@" "$tmp/$name" >/dev/null 2>&1 || return 0
+          ffprobe -v error -select_streams v:0 -show_packets -show_data -of json "$tmp/$name" 2>/dev/null |
+            /usr/bin/python3 -c '
+import json, re, sys
+cb, pb, out = int(sys.argv[1], 0), int(sys.argv[2], 0), sys.argv[3]
+blob = bytearray([cb])
+for p in json.load(sys.stdin).get("packets", []):
+    data = bytearray()
+    for line in p.get("data", "").splitlines():
+        m = re.match(r"[0-9a-f]{8}: ((?:[0-9a-f]{2,4} ?)+)", line)
+        if m: data += bytes.fromhex(m.group(1).replace(" ", ""))
+    data = data[:65535]
+    blob += len(data).to_bytes(2, "little") + data
+blob.append(pb)
+open(out, "wb").write(blob)' "$cb" "$pb" "$c/seed-$name" || true
+        }
+        vgen 0 3 h264.h264 -c:v libx264 -bf 2 -g 4
+        vgen 0 0x69 h264_10.h264 -c:v libx264 -bf 2 -g 4 -pix_fmt yuv420p10le
+        vgen 0 0x52 h264_444.h264 -c:v libx264 -pix_fmt yuv444p
+        vgen 0 0xb4 h264_422.h264 -c:v libx264 -pix_fmt yuv422p
+        vgen 1 7 hevc.hevc -c:v libx265 -x265-params log-level=none:keyint=4:bframes=2
+        vgen 1 0x2a hevc_10.hevc -c:v libx265 -x265-params log-level=none -pix_fmt yuv420p10le
+        vgen 1 0x49 hevc_gray.hevc -c:v libx265 -x265-params log-level=none -pix_fmt gray
+        vgen 2 3 av1.ivf -c:v libaom-av1 -cpu-used 8 -usage realtime
+        vgen 3 0x13 vp9.ivf -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 4
+        vgen 4 0x21 mpeg4.m4v -c:v mpeg4 -bf 2 -g 4
+        rm -rf "$tmp"
+      fi ;;
     # any input of the all-encoders target is an input of each per-encoder one
     encode_*) [ -d "$FZ/corpus/encode" ] && find "$FZ/corpus/encode" -maxdepth 1 -type f -exec cp -n {} "$c"/ \; ;;
   esac

@@ -2,6 +2,7 @@
  * pixcodec video info FILE... [--json]: what each video holds.
  * pixcodec video frames FILE -o DIR [--every N] [--format png] ...: decodes a
  * video and writes frames as images, encoding them in batches on all cores.
+ * pixcodec video decode FILE... [--rgb] [--repeat N]: decode speed.
  */
 #include "cli.h"
 
@@ -18,6 +19,7 @@ static void print_video_help(FILE *f)
         "  info [--json] FILE...    codec, size, bit depth, chroma, frame rate, duration,\n"
         "                           frame count, colour description and rotation\n"
         "  frames FILE -o DIR       decode FILE and write its frames as images into DIR\n"
+        "  decode FILE...           decode every frame (optionally to RGB) and report the speed\n"
         "\n"
         "'%s video COMMAND --help' shows a command's options.\n",
         CLI_NAME, CLI_NAME);
@@ -57,6 +59,22 @@ static void print_frames_help(FILE *f)
         "  -q, --quality Q          encode quality 0..100 for lossy formats (default 95)\n"
         "      --rgb48              convert to 16-bit RGB (formats that hold 16 bits)\n"
         "  -t, --threads N          threads for decoding and encoding (default: all cores)\n"
+        "  -h, --help               show this help\n",
+        CLI_NAME);
+}
+
+static void print_decode_help(FILE *f)
+{
+    fprintf(f,
+        "Usage: %s video decode [OPTIONS] FILE...\n"
+        "\n"
+        "Demuxes and decodes every frame of each FILE on the CPU and prints frames per\n"
+        "second (a benchmark: nothing is written).\n"
+        "\n"
+        "Options:\n"
+        "      --rgb                also convert every frame to 8-bit RGB\n"
+        "      --repeat N           decode each file N times (default 1)\n"
+        "  -t, --threads N          decoding threads (default: all cores)\n"
         "  -h, --help               show this help\n",
         CLI_NAME);
 }
@@ -118,7 +136,7 @@ static void print_info_json(const char *file, const pxc_video_info *v)
 }
 
 enum { OPT_JSON = 1, OPT_HELP, OPT_OUTPUT, OPT_EVERY, OPT_START, OPT_COUNT, OPT_FORMAT, OPT_QUALITY, OPT_RGB48,
-       OPT_THREADS };
+       OPT_THREADS, OPT_RGB, OPT_REPEAT };
 
 static int video_info(int argc, char **argv)
 {
@@ -434,6 +452,142 @@ static int video_frames(int argc, char **argv)
     return rc;
 }
 
+/* Decodes one file once; returns the frame count, -1 after reporting a failure. */
+static long decode_pass(pxc_context *ctx, const char *file, bool rgb)
+{
+    pxc_demuxer *dmx = NULL;
+    pxc_video_info info;
+    pxc_video_decoder *dec = NULL;
+    long frames = -1;
+    if (!open_video(ctx, file, &dmx, &info)) return -1;
+    pxc_video_decoder_settings ds;
+    pxc_video_decoder_default_settings(&ds);
+    ds.backend = PXC_VIDEO_BACKEND_CPU;
+    pxc_status st = pxc_video_decoder_create_for(ctx, dmx, &ds, &dec);
+    if (st != PXC_OK) {
+        cli_report(file, st, pxc_context_last_error(ctx));
+        pxc_demuxer_destroy(dmx);
+        return -1;
+    }
+    pxc_video_convert_params cp;
+    pxc_video_convert_params_default(&cp);
+    cp.format = PXC_VIDEO_FORMAT_RGB;
+    long n = 0;
+    bool eos = false, ok = true;
+    while (!eos && ok) {
+        pxc_packet pkt;
+        pxc_packet_init(&pkt);
+        if ((st = pxc_demuxer_read_packet(dmx, &pkt)) != PXC_OK) {
+            cli_report(file, st, pxc_demuxer_last_error(dmx));
+            ok = false;
+            break;
+        }
+        if ((st = pxc_video_decoder_send_packet(dec, &pkt)) != PXC_OK) {
+            cli_report(file, st, pxc_video_decoder_last_error(dec));
+            ok = false;
+            break;
+        }
+        for (;;) {
+            pxc_video_frame *f = NULL;
+            st = pxc_video_decoder_receive_frame(dec, &f);
+            if (st == PXC_NEED_MORE_INPUT) break;
+            if (st == PXC_END_OF_STREAM) {
+                eos = true;
+                break;
+            }
+            if (st != PXC_OK) {
+                cli_report(file, st, pxc_video_decoder_last_error(dec));
+                ok = false;
+                break;
+            }
+            if (rgb) {
+                pxc_image *img = NULL;
+                st = pxc_video_frame_convert(f, &cp, &img);
+                if (st != PXC_OK) {
+                    cli_report(file, st, pxc_context_last_error(ctx));
+                    ok = false;
+                }
+                pxc_image_destroy(img);
+            }
+            pxc_video_frame_release(f);
+            n++;
+        }
+        if (pkt.size == 0 && !eos && ok) {
+            cli_error("%s: the decoder did not end the stream after the drain", file);
+            ok = false;
+        }
+    }
+    if (ok) frames = n;
+    pxc_video_decoder_destroy(dec);
+    pxc_demuxer_destroy(dmx);
+    return frames;
+}
+
+static int video_decode(int argc, char **argv)
+{
+    static const cli_option options[] = {
+        {"rgb", 0, false, OPT_RGB}, {"repeat", 0, true, OPT_REPEAT}, {"threads", 't', true, OPT_THREADS},
+        {"help", 'h', false, OPT_HELP}, {NULL, 0, false, 0},
+    };
+    const char *cmd = "video decode";
+    bool rgb = false;
+    long repeat = 1, threads = 0;
+    char **files = calloc((size_t)argc + 1, sizeof(char *));
+    size_t nfiles = 0;
+    cli_parser p;
+    int id;
+    if (!files) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAILURE;
+    }
+    cli_parser_init(&p, cmd, argc, argv, options);
+    while ((id = cli_next_option(&p)) != CLI_OPT_END) {
+        bool bad = false;
+        switch (id) {
+        case CLI_OPT_ERROR: bad = true; break;
+        case OPT_HELP: free(files); print_decode_help(stdout); return CLI_EXIT_OK;
+        case CLI_OPT_OPERAND: files[nfiles++] = (char *)p.arg; break;
+        case OPT_RGB: rgb = true; break;
+        case OPT_REPEAT: bad = !cli_parse_int(cmd, p.spelled, p.arg, 1, 1000000, &repeat); break;
+        case OPT_THREADS: bad = !cli_parse_int(cmd, p.spelled, p.arg, 0, 1024, &threads); break;
+        default: break;
+        }
+        if (bad) {
+            free(files);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (nfiles == 0) {
+        free(files);
+        return cli_usage_error(cmd, "no input files");
+    }
+    cli_common common;
+    cli_session s;
+    memset(&common, 0, sizeof(common));
+    common.threads = (int)threads;
+    if (cli_session_open(&s, cmd, &common, false, false) != CLI_EXIT_OK) {
+        free(files);
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = CLI_EXIT_OK;
+    for (size_t i = 0; i < nfiles; i++) {
+        for (long r = 0; r < repeat; r++) {
+            double t0 = cli_now();
+            long n = decode_pass(s.ctx, files[i], rgb);
+            double dt = cli_now() - t0;
+            if (n < 0) {
+                rc = CLI_EXIT_FAILURE;
+                break;
+            }
+            printf("%s: pass %ld: %ld frames in %.3f s, %.1f frames/s%s\n", files[i], r + 1, n, dt,
+                   dt > 0 ? (double)n / dt : 0.0, rgb ? " (with RGB conversion)" : "");
+        }
+    }
+    cli_session_close(&s);
+    free(files);
+    return rc;
+}
+
 int cli_cmd_video(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -442,5 +596,6 @@ int cli_cmd_video(int argc, char **argv)
     }
     if (!strcmp(argv[1], "info")) return video_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "frames")) return video_frames(argc - 1, argv + 1);
-    return cli_usage_error("video", "unknown video command '%s' (info, frames)", argv[1]);
+    if (!strcmp(argv[1], "decode")) return video_decode(argc - 1, argv + 1);
+    return cli_usage_error("video", "unknown video command '%s' (info, frames, decode)", argv[1]);
 }

@@ -127,8 +127,9 @@ typedef struct pxc_demuxer pxc_demuxer;
 /**
  * @brief Opens a container file (MP4/MOV, MKV/WebM, AVI, MPEG-TS, raw Annex-B
  *        H.264 / HEVC, IVF, ...) and selects its best video stream.
- * Streams whose container gives no usable frame index (raw streams, TS) are
- * scanned once at open to count and index their frames.
+ * The packets are scanned once at open (one read of the file, no decoding) to
+ * count and index the frames: frame numbers and counts come from the packets
+ * actually present, in presentation order, never from the header's estimate.
  * @return PXC_OK; PXC_ERROR_IO (cannot open), PXC_ERROR_UNSUPPORTED_FORMAT (no
  *         container recognised), PXC_ERROR_UNSUPPORTED_FEATURE (no video stream,
  *         e.g. audio only), PXC_ERROR_CORRUPT_DATA / PXC_ERROR_TRUNCATED_DATA.
@@ -224,7 +225,8 @@ typedef struct pxc_video_frame_info {
     size_t struct_size;          /**< sizeof(pxc_video_frame_info), set by the caller */
     uint32_t width, height;      /**< display size */
     uint32_t bit_depth;
-    pxc_video_chroma chroma;     /**< of the stream (4:2:2 and 4:0:0 surfaces are 4:4:4 and 4:2:0) */
+    pxc_video_chroma chroma;     /**< of the decoded picture (4:2:2 and 4:0:0 surfaces are 4:4:4 and 4:2:0;
+                                      libavcodec's H.264 decoder gives monochrome streams as 4:2:0) */
     pxc_video_color color;
     int64_t pts;                 /**< stream time base; INT64_MIN when unknown */
     int64_t duration;
@@ -268,7 +270,10 @@ typedef enum pxc_video_filter {
 typedef struct pxc_video_convert_params {
     size_t struct_size;          /**< set by pxc_video_convert_params_default() */
     pxc_video_format format;     /**< default RGB */
-    /** Crop rectangle (left, top, right, bottom) in frame pixels; all 0 = whole frame. */
+    /** Crop rectangle (left, top, right, bottom) in frame pixels, right and bottom
+        exclusive; all 0 = whole frame. Every cropped pixel is what a conversion of
+        the whole frame gives it (odd offsets on subsampled chroma included);
+        resizing then scales the cropped rectangle. */
     uint32_t crop_left, crop_top, crop_right, crop_bottom;
     uint32_t width, height;      /**< output size; 0 = the (cropped) size */
     pxc_video_filter filter;     /**< default BILINEAR */
@@ -277,20 +282,34 @@ typedef struct pxc_video_convert_params {
         (-1 = the stream's; unspecified = limited). */
     int matrix;
     int full_range;
+    /** 1: full chroma interpolation and accurate rounding (smoother colour edges,
+        about 3-4x the conversion time); 0 (default): libswscale's fast paths, the
+        pixels ffmpeg and PyAV give by default. */
+    int accurate;
 } pxc_video_convert_params;
 
 PXC_API void pxc_video_convert_params_default(pxc_video_convert_params *p);
 
 /**
  * @brief Converts a frame into a new image (HWC for interleaved formats, CHW
- *        for planar ones, u8 or u16 samples). 8-bit sources to 16-bit formats
- *        and 10/12-bit sources to 8-bit formats are scaled.
+ *        for planar ones, u8 or u16 samples; alpha opaque). 8-bit sources to
+ *        16-bit formats and 10/12-bit sources to 8-bit formats are scaled.
+ *        CPU frames are converted with libswscale (the scaler flags of the
+ *        filter, plus accurate rounding and full chroma interpolation when
+ *        params->accurate is set; its planar
+ *        RGB path filters chroma vertically with exact weights where its 1:1
+ *        interleaved path takes the nearer chroma row or the mean of two, so
+ *        planar and interleaved results may differ slightly at chroma edges).
+ * @return PXC_OK; PXC_ERROR_INVALID_ARGUMENT (bad parameters, crop outside the
+ *         frame, format NATIVE), PXC_ERROR_LIMIT_EXCEEDED (output over the
+ *         context's limits); the detail in pxc_context_last_error().
  * @param[out] out receives a new image owned by the caller (pxc_image_destroy()).
  */
 PXC_API pxc_status pxc_video_frame_convert(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                            pxc_image **out);
 
-/** @brief The same into a caller's host image of the right size, channels, type and layout. */
+/** @brief The same into a caller's host image of the right size, channels, type and layout
+ *         (colour spec UNKNOWN or the format's; any strides). The image is not resized. */
 PXC_API pxc_status pxc_video_frame_convert_into(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                                 pxc_image *dst);
 
@@ -327,8 +346,13 @@ PXC_API void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s);
 
 /**
  * @brief Creates a decoder for one stream.
+ * The CPU decoder is libavcodec with frame threads (slice threads only with
+ * zero_latency); AV1 goes through libdav1d. AUTO runs on the CPU in this build.
+ * @param s settings (NULL: defaults, i.e. H.264); the extradata is copied.
+ * @param[out] out new decoder, owned by the caller (pxc_video_decoder_destroy()).
  * @return PXC_OK; PXC_ERROR_UNSUPPORTED_FEATURE (codec not decodable here),
- *         PXC_ERROR_BACKEND_UNAVAILABLE (backend GPU asked for without one).
+ *         PXC_ERROR_BACKEND_UNAVAILABLE (backend GPU asked for without one),
+ *         PXC_ERROR_INVALID_ARGUMENT; the detail in pxc_context_last_error().
  */
 PXC_API pxc_status pxc_video_decoder_create(pxc_context *ctx, const pxc_video_decoder_settings *s,
                                             pxc_video_decoder **out);
@@ -343,19 +367,38 @@ PXC_API void pxc_video_decoder_destroy(pxc_video_decoder *dec);
 PXC_API const char *pxc_video_decoder_backend_name(const pxc_video_decoder *dec);
 
 /**
- * @brief Feeds one packet (copied as needed; size 0 or NULL starts the drain).
- * A packet may be refused while frames are waiting: PXC_NEED_MORE_INPUT is
- * never returned here; instead receive frames until PXC_NEED_MORE_INPUT, then send.
- * Corrupt packets: PXC_ERROR_CORRUPT_DATA with the detail; decoding may go on
- * with the next packet.
+ * @brief Feeds one packet (its bytes are copied before the call returns; size
+ *        0 or NULL starts the drain).
+ * One packet can always be sent after pxc_video_decoder_receive_frame()
+ * returned PXC_NEED_MORE_INPUT (and after creation, a flush or a
+ * discontinuity): when the codec cannot take it yet, the decoder keeps it and
+ * feeds it during the next receive calls. Sending a further packet while one
+ * is still kept fails with PXC_ERROR_INVALID_ARGUMENT (nothing is lost: receive
+ * frames until PXC_NEED_MORE_INPUT and send it again). PXC_NEED_MORE_INPUT is
+ * never returned here.
+ * After a drain only a packet flagged PXC_PACKET_DISCONTINUITY (or
+ * pxc_video_decoder_flush()) starts decoding again; other packets fail with
+ * PXC_ERROR_INVALID_ARGUMENT. A second drain request is a no-op.
+ * A discontinuity drops the kept packet and the frames not yet returned;
+ * skip_before_pts (when not INT64_MIN) then hides frames whose pts is before
+ * it, until the first frame at or after it (frames without a pts end the skipping).
+ * Corrupt packets: PXC_ERROR_CORRUPT_DATA with the detail, here or from a later
+ * receive (a kept packet found corrupt when the next one is sent is reported
+ * by that send, which still takes its own packet); decoding may go on with the
+ * next packet. Pictures larger than the
+ * context's max_pixels or the settings' max_width / max_height:
+ * PXC_ERROR_LIMIT_EXCEEDED.
  */
 PXC_API pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packet *pkt);
 
 /**
  * @brief Next decoded frame in presentation order: PXC_OK with *out (a new
  *        reference, pxc_video_frame_release()), PXC_NEED_MORE_INPUT, or
- *        PXC_END_OF_STREAM after a drain. A resolution change mid-stream is
+ *        PXC_END_OF_STREAM after a drain (again on every later call until a
+ *        flush or a discontinuity). A resolution change mid-stream is
  *        handled inside: frames simply come out at the new size.
+ * Frames may outlive the decoder. An error (corrupt data, a frame over the
+ * limits) concerns one packet or frame: the next call goes on decoding.
  */
 PXC_API pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_frame **out);
 

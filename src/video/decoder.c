@@ -1,0 +1,274 @@
+/*
+ * The public video decoder: argument checks, backend choice, drain and
+ * discontinuity bookkeeping, exact-seek skipping and frame limits. The
+ * decoding itself is a backend's (decoder_internal.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "video/decoder_internal.h"
+
+struct pxc_video_decoder {
+    pxc_context *ctx;
+    const pxc_vdec_backend *backend;
+    void *impl;
+    pxc_vdec_shared *shared;
+    pxc_video_decoder_settings settings;
+    uint8_t *extradata;          /* the settings' copy */
+    bool draining;               /* a drain was asked for; only a discontinuity or flush takes packets again */
+    int64_t skip_before_pts;     /* INT64_MIN: none */
+    pxc_last_error last_error;
+};
+
+void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s)
+{
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    s->struct_size = sizeof(*s);
+    s->codec = PXC_VIDEO_CODEC_H264;
+    s->backend = PXC_VIDEO_BACKEND_AUTO;
+    s->device_id = 0;
+}
+
+static const char gpu_unavailable[] = "the GPU video decoder is not available in this build of pixcodec";
+
+int pxc_video_codec_supported(pxc_video_codec codec, uint32_t bit_depth, pxc_video_backend backend, int device_id)
+{
+    if (backend == PXC_VIDEO_BACKEND_GPU) return 0;
+    if (backend != PXC_VIDEO_BACKEND_CPU && backend != PXC_VIDEO_BACKEND_AUTO) return 0;
+    const char *why = NULL;
+    return pxc_vdec_backend_cpu.supported(codec, bit_depth, device_id, &why) ? 1 : 0;
+}
+
+static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in, const uint8_t *extradata,
+                         size_t extradata_size, bool extradata_given, pxc_video_decoder **out)
+{
+    if (out) *out = NULL;
+    if (!ctx) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_video_init_once();
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (!out) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_video_decoder_create: out is NULL");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    pxc_video_decoder_settings s;
+    pxc_video_decoder_default_settings(&s);
+    if (pxc_struct_copy(&s, sizeof(s), in, "pxc_video_decoder_settings", &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    if (extradata_given) {
+        s.extradata = extradata;
+        s.extradata_size = extradata_size;
+    }
+    if (s.num_threads < 0 || s.num_threads > 256)
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "num_threads must be 0..256 (got %d)", s.num_threads);
+    else if (s.extradata_size && !s.extradata)
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "extradata is NULL but extradata_size is %zu", s.extradata_size);
+    else if (s.extradata_size > (64u << 20))
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "extradata of %zu bytes is implausibly large", s.extradata_size);
+    else if ((unsigned)s.backend > PXC_VIDEO_BACKEND_GPU)
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "unknown backend %d", (int)s.backend);
+    else if (s.backend == PXC_VIDEO_BACKEND_GPU)
+        pxc_err_set(&e, PXC_ERROR_BACKEND_UNAVAILABLE, "%s", gpu_unavailable);
+    if (e.status != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+
+    /* AUTO: the CPU until a GPU backend exists */
+    const pxc_vdec_backend *backend = &pxc_vdec_backend_cpu;
+    const char *why = NULL;
+    if (!backend->supported(s.codec, 8, s.device_id, &why)) {
+        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot decode %s video on the %s: %s",
+                    pxc_video_codec_name(s.codec), backend->name, why ? why : "no decoder");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+
+    pxc_video_decoder *dec = calloc(1, sizeof(*dec));
+    if (!dec) return PXC_ERROR_OUT_OF_MEMORY;
+    pxc_last_error_init(&dec->last_error);
+    dec->ctx = ctx;
+    dec->backend = backend;
+    dec->skip_before_pts = INT64_MIN;
+    if (s.extradata_size) {
+        dec->extradata = malloc(s.extradata_size);
+        if (!dec->extradata) {
+            pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory copying the extradata");
+            goto fail;
+        }
+        memcpy(dec->extradata, s.extradata, s.extradata_size);
+        s.extradata = dec->extradata;
+    } else {
+        s.extradata = NULL;
+    }
+    dec->settings = s;
+    dec->shared = pxc_vdec_shared_new(ctx);
+    if (!dec->shared) {
+        pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory creating a video decoder");
+        goto fail;
+    }
+    pxc_vdec_open_args a = {.ctx = ctx, .shared = dec->shared, .settings = &dec->settings,
+                            .threads = s.num_threads ? s.num_threads : pxc_context_num_threads(ctx)};
+    if (a.threads < 1) a.threads = 1;
+    if (backend->open(&a, &dec->impl, &e) != PXC_OK) goto fail;
+    *out = dec;
+    return PXC_OK;
+fail:
+    pxc_video_decoder_destroy(dec);
+    return pxc_last_error_store(&ctx->last_error, &e);
+}
+
+pxc_status pxc_video_decoder_create(pxc_context *ctx, const pxc_video_decoder_settings *s, pxc_video_decoder **out)
+{
+    return create(ctx, s, NULL, 0, false, out);
+}
+
+pxc_status pxc_video_decoder_create_for(pxc_context *ctx, pxc_demuxer *dmx, const pxc_video_decoder_settings *s,
+                                        pxc_video_decoder **out)
+{
+    if (out) *out = NULL;
+    if (!ctx) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (!dmx) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_video_decoder_create_for: demuxer is NULL");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    pxc_video_info info;
+    memset(&info, 0, sizeof(info));
+    info.struct_size = sizeof(info);
+    pxc_status st = pxc_demuxer_get_info(dmx, &info);
+    if (st != PXC_OK) {
+        pxc_err_set(&e, st, "cannot read the demuxer's stream information: %s", pxc_demuxer_last_error(dmx));
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    if (info.codec == PXC_VIDEO_CODEC_UNKNOWN) {
+        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "the stream's codec (%s) cannot be decoded", info.codec_name);
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    pxc_video_decoder_settings settings;
+    pxc_video_decoder_default_settings(&settings);
+    if (pxc_struct_copy(&settings, sizeof(settings), s, "pxc_video_decoder_settings", &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    settings.codec = info.codec;
+    size_t size = 0;
+    const uint8_t *extra = pxc_demuxer_extradata(dmx, &size);
+    return create(ctx, &settings, extra, extra ? size : 0, true, out);
+}
+
+void pxc_video_decoder_destroy(pxc_video_decoder *dec)
+{
+    if (!dec) return;
+    if (dec->impl) dec->backend->close(dec->impl);
+    pxc_vdec_shared_unref(dec->shared);
+    free(dec->extradata);
+    pxc_last_error_destroy(&dec->last_error);
+    free(dec);
+}
+
+const char *pxc_video_decoder_backend_name(const pxc_video_decoder *dec)
+{
+    return dec ? dec->backend->name : "none";
+}
+
+const char *pxc_video_decoder_last_error(const pxc_video_decoder *dec)
+{
+    return dec ? pxc_last_error_get(&dec->last_error) : "invalid decoder (NULL)";
+}
+
+pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packet *pkt)
+{
+    if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (pkt && pkt->struct_size != sizeof(*pkt)) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "packet struct_size is %zu, expected %zu (pxc_packet_init())",
+                    pkt->struct_size, sizeof(*pkt));
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    if (pkt && pkt->size && !pkt->data) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "packet data is NULL but its size is %zu", pkt->size);
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    if (pkt && pkt->size > (size_t)INT32_MAX - 64) {
+        pxc_err_set(&e, PXC_ERROR_LIMIT_EXCEEDED, "packet of %zu bytes is too large", pkt->size);
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    pxc_status st;
+    if (pkt && (pkt->flags & PXC_PACKET_DISCONTINUITY)) {
+        dec->backend->flush(dec->impl);
+        dec->draining = false;
+        dec->skip_before_pts = INT64_MIN;
+    }
+    if (!pkt || !pkt->size) {
+        if (dec->draining) return PXC_OK; /* a second drain request changes nothing */
+        st = dec->backend->send_eos(dec->impl, &e);
+        if (st == PXC_OK) dec->draining = true;
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    if (dec->draining) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT,
+                    "the decoder is draining: flush it (or send a packet flagged PXC_PACKET_DISCONTINUITY) "
+                    "before sending more packets");
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    /* set whatever the packet's fate: the frames after a damaged first packet are skipped all the same */
+    if (pkt->skip_before_pts != INT64_MIN) dec->skip_before_pts = pkt->skip_before_pts;
+    dec->backend->send(dec->impl, pkt, &e); /* its status is in e */
+    return pxc_last_error_store(&dec->last_error, &e);
+}
+
+/* Checks a frame's size against the context's pixel limit and the settings' largest size. */
+static pxc_status check_frame(const pxc_video_decoder *dec, const pxc_video_frame *f, pxc_err *e)
+{
+    const uint32_t w = f->info.width, h = f->info.height;
+    if ((dec->settings.max_width && w > dec->settings.max_width) ||
+        (dec->settings.max_height && h > dec->settings.max_height))
+        return pxc_err_set(e, PXC_ERROR_LIMIT_EXCEEDED,
+                           "frame of %u x %u exceeds the decoder's largest size %u x %u (max_width / max_height)", w,
+                           h, dec->settings.max_width, dec->settings.max_height);
+    return pxc_limits_check_dims(&dec->ctx->limits, w, h, e);
+}
+
+pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_frame **out)
+{
+    if (out) *out = NULL;
+    if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (!out) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_video_decoder_receive_frame: out is NULL");
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    for (;;) {
+        pxc_video_frame *f = NULL;
+        pxc_status st = dec->backend->receive(dec->impl, &f, &e);
+        if (st != PXC_OK) {
+            if (st > 0) pxc_err_clear(&e);
+            pxc_last_error_store(&dec->last_error, &e);
+            return st;
+        }
+        if (dec->skip_before_pts != INT64_MIN) {
+            if (f->info.pts != INT64_MIN && f->info.pts < dec->skip_before_pts) {
+                pxc_video_frame_release(f);
+                continue;
+            }
+            dec->skip_before_pts = INT64_MIN; /* the first frame at or after the target */
+        }
+        if (check_frame(dec, f, &e) != PXC_OK) {
+            pxc_video_frame_release(f);
+            return pxc_last_error_store(&dec->last_error, &e);
+        }
+        *out = f;
+        pxc_last_error_store(&dec->last_error, &e);
+        return PXC_OK;
+    }
+}
+
+pxc_status pxc_video_decoder_flush(pxc_video_decoder *dec)
+{
+    if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    dec->backend->flush(dec->impl);
+    dec->draining = false;
+    dec->skip_before_pts = INT64_MIN;
+    pxc_err e;
+    pxc_err_clear(&e);
+    return pxc_last_error_store(&dec->last_error, &e);
+}
