@@ -58,6 +58,12 @@ static struct SwsContext *sws_create(const pxc_sws_key *k, int threads, pxc_err 
     /* slice threads: not more than one per 32 output rows */
     int t = threads;
     if (t > k->dst_h / 32) t = k->dst_h / 32;
+    /* libswscale 6.7's fast unscaled YUV -> packed RGB converters give wrong
+       samples at slice starts when sliced (seen as a black first pixel of the
+       second slice's first row, now and then, in rgba): one thread there. They
+       are cheap (a few ms for 1080p); the decoder's frame threads keep working
+       meanwhile. */
+    if (!(k->flags & SWS_ACCURATE_RND) && k->src_w == k->dst_w && k->src_h == k->dst_h) t = 1;
     if (t < 1) t = 1;
     const bool yuv_src = !(av_pix_fmt_desc_get((enum AVPixelFormat)k->src_format)->flags & AV_PIX_FMT_FLAG_RGB);
     int r = 0;
