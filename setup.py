@@ -58,7 +58,7 @@ setup(
     description="Decode and encode images on all CPU cores (and GPUs), with a batch API and zero-copy numpy interop",
     packages=["pixcodec"],
     package_dir={"pixcodec": "python/pixcodec"},
-    package_data={"pixcodec": ["py.typed", "__init__.pyi"]},
+    package_data={"pixcodec": ["py.typed", "__init__.pyi", "video.pyi"]},
     ext_modules=[ext],
     python_requires=">=3.9",
 )

@@ -112,7 +112,10 @@ def run_ffmpeg(clip):
 
 
 def pyav_frames_at(clip, indices):
-    """PyAV: seek to the key frame before each target and decode up to it."""
+    """PyAV: seek to the key frame before each target and decode up to it. The
+    clips are untagged 1080p, which pixcodec converts as BT.709 (HD) and
+    libswscale's default as BT.601: PyAV is asked for BT.709 so that the frames
+    can be compared."""
     out = {}
     with av.open(clip) as c:
         s = c.streams.video[0]
@@ -123,7 +126,7 @@ def pyav_frames_at(clip, indices):
             c.seek(target, stream=s, backward=True, any_frame=False)
             for frame in c.decode(s):
                 if frame.pts is not None and frame.pts >= target:
-                    out[i] = frame.to_ndarray(format="rgb24")
+                    out[i] = frame.reformat(format="rgb24", src_colorspace="ITU709").to_ndarray()
                     break
     return [out[i] for i in indices]
 

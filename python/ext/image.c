@@ -13,13 +13,19 @@
 static void fill_geometry(ImageObject *self)
 {
     const pxc_image_desc *d = pxc_image_get_desc(self->img);
+    pxc_array_geometry *g = &self->geom;
     const Py_ssize_t es = (Py_ssize_t)pxc_sample_size(d->sample_type);
-    self->shape[0] = d->height;
-    self->shape[1] = d->width;
-    self->shape[2] = d->num_channels;
-    self->strides[0] = (Py_ssize_t)d->row_stride;
-    self->strides[1] = (Py_ssize_t)d->num_channels * es;
-    self->strides[2] = es;
+    g->data = pxc_image_data(self->img);
+    g->ndim = 3;
+    g->itemsize = es;
+    g->shape[0] = d->height;
+    g->shape[1] = d->width;
+    g->shape[2] = d->num_channels;
+    g->strides[0] = (Py_ssize_t)d->row_stride;
+    g->strides[1] = (Py_ssize_t)d->num_channels * es;
+    g->strides[2] = es;
+    g->on_device = d->buffer_kind == PXC_BUFFER_DEVICE;
+    g->device_id = d->device_id;
 }
 
 static ImageObject *image_alloc(PyObject *module)
@@ -84,28 +90,21 @@ static const char *dtype_name(ImageObject *self)
 
 static PyObject *image_get_dtype(ImageObject *self, void *c)
 {
-    PyObject *np = PyImport_ImportModule("numpy");
-    if (!np) {
-        PyErr_Clear();
-        return PyUnicode_FromString(dtype_name(self));
-    }
-    PyObject *dt = PyObject_CallMethod(np, "dtype", "s", dtype_name(self));
-    Py_DECREF(np);
-    return dt;
+    return pxc_numpy_dtype(self->geom.itemsize);
 }
 
-static PyObject *image_get_height(ImageObject *self, void *c) { return PyLong_FromSsize_t(self->shape[0]); }
-static PyObject *image_get_width(ImageObject *self, void *c) { return PyLong_FromSsize_t(self->shape[1]); }
+static PyObject *image_get_height(ImageObject *self, void *c) { return PyLong_FromSsize_t(self->geom.shape[0]); }
+static PyObject *image_get_width(ImageObject *self, void *c) { return PyLong_FromSsize_t(self->geom.shape[1]); }
 static PyObject *image_get_ndim(ImageObject *self, void *c) { return PyLong_FromLong(3); }
 
 static PyObject *image_get_shape(ImageObject *self, void *c)
 {
-    return Py_BuildValue("(nnn)", self->shape[0], self->shape[1], self->shape[2]);
+    return pxc_shape_tuple(&self->geom);
 }
 
 static PyObject *image_get_strides(ImageObject *self, void *c)
 {
-    return Py_BuildValue("(nnn)", self->strides[0], self->strides[1], self->strides[2]);
+    return pxc_strides_tuple(&self->geom);
 }
 
 static PyObject *image_get_precision(ImageObject *self, void *c)
@@ -135,28 +134,6 @@ static PyObject *image_get_color_spec(ImageObject *self, void *c)
     return PyUnicode_FromString(pxc_color_spec_name(desc_of(self)->color_spec));
 }
 
-static PyObject *typestr(ImageObject *self)
-{
-    return PyUnicode_FromString(desc_of(self)->sample_type == PXC_SAMPLE_U16 ? "<u2" : "|u1");
-}
-
-static PyObject *interface_dict(ImageObject *self, int cuda)
-{
-    PyObject *ts = typestr(self);
-    if (!ts) return NULL;
-    PyObject *d = Py_BuildValue("{s:(nnn),s:N,s:(KO),s:(nnn),s:i}", "shape", self->shape[0], self->shape[1],
-                                self->shape[2], "typestr", ts, "data",
-                                (unsigned long long)(uintptr_t)pxc_image_data(self->img),
-                                self->readonly ? Py_True : Py_False, "strides",
-                                self->strides[0], self->strides[1], self->strides[2], "version", 3);
-    if (d && cuda) {
-        PyObject *stream = self->cuda_stream ? PyLong_FromLongLong(self->cuda_stream) : Py_NewRef(Py_None);
-        if (!stream || PyDict_SetItemString(d, "stream", stream) < 0) Py_CLEAR(d);
-        Py_XDECREF(stream);
-    }
-    return d;
-}
-
 static PyObject *image_get_array_interface(ImageObject *self, void *c)
 {
     if (is_device(self)) {
@@ -164,7 +141,7 @@ static PyObject *image_get_array_interface(ImageObject *self, void *c)
                         "__array_interface__: this image is in device memory; use cpu() or __cuda_array_interface__");
         return NULL;
     }
-    return interface_dict(self, 0);
+    return pxc_array_interface(&self->geom, 0, 0);
 }
 
 static PyObject *image_get_cuda_array_interface(ImageObject *self, void *c)
@@ -174,78 +151,20 @@ static PyObject *image_get_cuda_array_interface(ImageObject *self, void *c)
                         "__cuda_array_interface__: this image is in host memory; use cuda() for a device copy");
         return NULL;
     }
-    return interface_dict(self, 1);
+    return pxc_array_interface(&self->geom, self->cuda_stream, 1);
 }
 
 /* ---- DLPack export ---- */
 
-typedef struct {
-    DLManagedTensor tensor;
-    int64_t shape[3];
-    int64_t strides[3];
-} exported_tensor;
-
-static void exported_deleter(DLManagedTensor *t)
-{
-    PyGILState_STATE g = PyGILState_Ensure();
-    Py_XDECREF((PyObject *)t->manager_ctx);
-    PyMem_RawFree(t);
-    PyGILState_Release(g);
-}
-
-static void capsule_destructor(PyObject *capsule)
-{
-    /* a consumer renames the capsule to "used_dltensor" and takes over the deleter */
-    if (PyCapsule_IsValid(capsule, "dltensor")) {
-        DLManagedTensor *t = PyCapsule_GetPointer(capsule, "dltensor");
-        if (t && t->deleter) t->deleter(t);
-    }
-}
-
 static PyObject *image_dlpack(ImageObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kw[] = {"stream", "max_version", "dl_device", "copy", NULL};
-    PyObject *stream = Py_None, *max_version = Py_None, *dl_device = Py_None, *copy = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O$OOO:__dlpack__", kw, &stream, &max_version, &dl_device, &copy))
-        return NULL;
-    if (copy == Py_True) {
-        PyErr_SetString(PyExc_BufferError, "__dlpack__: copy=True is not supported; the export is always zero-copy");
-        return NULL;
-    }
-    const pxc_image_desc *d = desc_of(self);
-    const int64_t es = (int64_t)pxc_sample_size(d->sample_type);
-    if (self->strides[0] % es != 0) {
-        PyErr_SetString(PyExc_BufferError, "__dlpack__: the row stride is not a whole number of samples");
-        return NULL;
-    }
-    exported_tensor *e = PyMem_RawCalloc(1, sizeof(*e));
-    if (!e) return PyErr_NoMemory();
-    for (int i = 0; i < 3; i++) {
-        e->shape[i] = self->shape[i];
-        e->strides[i] = self->strides[i] / es;
-    }
-    DLTensor *t = &e->tensor.dl_tensor;
-    t->data = pxc_image_data(self->img);
-    t->device.device_type = is_device(self) ? kDLCUDA : kDLCPU;
-    t->device.device_id = is_device(self) ? (d->device_id < 0 ? 0 : d->device_id) : 0;
-    t->ndim = 3;
-    t->dtype.code = kDLUInt;
-    t->dtype.bits = (uint8_t)(8 * es);
-    t->dtype.lanes = 1;
-    t->shape = e->shape;
-    t->strides = e->strides;
-    e->tensor.manager_ctx = Py_NewRef(self);
-    e->tensor.deleter = exported_deleter;
-    PyObject *cap = PyCapsule_New(&e->tensor, "dltensor", capsule_destructor);
-    if (!cap) exported_deleter(&e->tensor);
-    return cap;
+    if (pxc_dlpack_check_args(args, kwargs) < 0) return NULL;
+    return pxc_dlpack_export((PyObject *)self, &self->geom);
 }
 
 static PyObject *image_dlpack_device(ImageObject *self, PyObject *unused)
 {
-    const pxc_image_desc *d = desc_of(self);
-    if (is_device(self)) return Py_BuildValue("(ii)", (int)kDLCUDA, d->device_id < 0 ? 0 : d->device_id);
-    return Py_BuildValue("(ii)", (int)kDLCPU, 0);
+    return pxc_dlpack_device(&self->geom);
 }
 
 static PyObject *image_cpu(ImageObject *self, PyObject *unused)
@@ -297,8 +216,8 @@ static PyObject *image_array(ImageObject *self, PyObject *args, PyObject *kwargs
 
 static PyObject *image_repr(ImageObject *self)
 {
-    return PyUnicode_FromFormat("<pixcodec.Image %zdx%zdx%zd %s %s>", self->shape[0], self->shape[1],
-                                self->shape[2], dtype_name(self), is_device(self) ? "device" : "host");
+    return PyUnicode_FromFormat("<pixcodec.Image %zdx%zdx%zd %s %s>", self->geom.shape[0], self->geom.shape[1],
+                                self->geom.shape[2], dtype_name(self), is_device(self) ? "device" : "host");
 }
 
 /* ---- buffer protocol (host images) ---- */
@@ -309,30 +228,11 @@ static int image_getbuffer(ImageObject *self, Py_buffer *view, int flags)
         PyErr_SetString(PyExc_BufferError, "this image is in device memory; use cpu() first");
         return -1;
     }
-    if ((flags & PyBUF_WRITABLE) && self->readonly) {
+    if ((flags & PyBUF_WRITABLE) && self->geom.readonly) {
         PyErr_SetString(PyExc_BufferError, "this image wraps read-only memory");
         return -1;
     }
-    const pxc_image_desc *d = desc_of(self);
-    int contiguous = self->strides[0] == self->shape[1] * self->strides[1];
-    if ((flags & PyBUF_ND) != PyBUF_ND || ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !contiguous)) {
-        if (!contiguous) {
-            PyErr_SetString(PyExc_BufferError, "this image has padded rows; request a strided buffer");
-            return -1;
-        }
-    }
-    view->buf = pxc_image_data(self->img);
-    view->obj = Py_NewRef(self);
-    view->itemsize = (Py_ssize_t)pxc_sample_size(d->sample_type);
-    view->len = self->shape[0] * self->shape[1] * self->shape[2] * view->itemsize;
-    view->readonly = self->readonly;
-    view->format = (flags & PyBUF_FORMAT) ? (d->sample_type == PXC_SAMPLE_U16 ? "H" : "B") : NULL;
-    view->ndim = 3;
-    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? self->shape : NULL;
-    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? self->strides : NULL;
-    view->suboffsets = NULL;
-    view->internal = NULL;
-    return 0;
+    return pxc_fill_buffer((PyObject *)self, &self->geom, view, flags);
 }
 
 static void image_releasebuffer(ImageObject *self, Py_buffer *view)
@@ -461,7 +361,7 @@ static PyObject *from_interface(PyObject *module, PyObject *source, PyObject *if
     if (!self) return NULL;
     self->source = Py_NewRef(source);
     self->cuda_stream = stream;
-    self->readonly = readonly;
+    self->geom.readonly = readonly;
     return finish(module, self, &d, ptr);
 }
 
@@ -474,7 +374,7 @@ static PyObject *from_buffer(PyObject *module, PyObject *source, long long strea
         return NULL;
     }
     self->has_view = 1;
-    self->readonly = self->view.readonly;
+    self->geom.readonly = self->view.readonly;
     Py_ssize_t es = sample_size_of(self->view.format ? self->view.format : "B", 0);
     if (!es || es != self->view.itemsize) {
         if (es) PyErr_SetString(PyExc_ValueError, "as_image: buffer item size does not match its format");

@@ -130,6 +130,7 @@ static int module_exec(PyObject *m)
     if (!st->DecoderType || PyModule_AddType(m, st->DecoderType) < 0) return -1;
     st->EncoderType = (PyTypeObject *)PyType_FromModuleAndSpec(m, &pxc_encoder_spec, NULL);
     if (!st->EncoderType || PyModule_AddType(m, st->EncoderType) < 0) return -1;
+    if (pxc_video_module_init(m, st) < 0) return -1;
     pxc_context_settings cs;
     pxc_context_default_settings(&cs);
     pxc_status s = pxc_context_create(&cs, &st->ctx);
@@ -150,6 +151,10 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->ImageType);
     Py_VISIT(st->DecoderType);
     Py_VISIT(st->EncoderType);
+    Py_VISIT(st->DemuxerType);
+    Py_VISIT(st->VideoDecoderType);
+    Py_VISIT(st->FrameType);
+    Py_VISIT(st->ArrayViewType);
     return 0;
 }
 
@@ -160,6 +165,10 @@ static int module_clear(PyObject *m)
     Py_CLEAR(st->ImageType);
     Py_CLEAR(st->DecoderType);
     Py_CLEAR(st->EncoderType);
+    Py_CLEAR(st->DemuxerType);
+    Py_CLEAR(st->VideoDecoderType);
+    Py_CLEAR(st->FrameType);
+    Py_CLEAR(st->ArrayViewType);
     return 0;
 }
 

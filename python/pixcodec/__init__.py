@@ -446,6 +446,14 @@ class Encoder:
         return None
 
 
+def __getattr__(name):
+    """pixcodec.video is imported on first use (``import pixcodec`` alone does not load it)."""
+    if name == "video":
+        import importlib
+        return importlib.import_module(".video", __name__)
+    raise AttributeError(f"module 'pixcodec' has no attribute {name!r}")
+
+
 def as_image(source_buffer, cuda_stream: int = 0) -> Image:
     """as_image(source_buffer, cuda_stream=0) -> Image
 

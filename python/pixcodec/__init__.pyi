@@ -3,6 +3,8 @@ import enum
 import os
 from typing import Any, List, Optional, Sequence, Tuple, Union, overload
 
+from . import video as video
+
 __version__: str
 library_version: str
 
