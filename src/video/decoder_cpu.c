@@ -116,6 +116,22 @@ static pxc_status cpu_open(const pxc_vdec_open_args *a, void **impl, pxc_err *e)
     }
     c->opaque = d;
     c->get_buffer2 = get_buffer;
+#if FF_API_THREAD_SAFE_CALLBACKS
+    /* get_buffer is thread-safe (an atomic store besides the default allocator);
+       saying so keeps libavcodec from warning about it at every open */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    c->thread_safe_callbacks = 1;
+#pragma GCC diagnostic pop
+#endif
+    /*
+     * H.264 streams whose SPS has no bitstream_restriction do not say how many
+     * frames may be reordered; libavcodec then starts with no reordering delay
+     * and drops the frames it meets too late (B-frames after a second I frame,
+     * say), unless a demuxer probed the delay first. Strict compliance makes it
+     * take the delay the level allows, as a conforming decoder does.
+     */
+    if (codec->id == AV_CODEC_ID_H264 && !s->zero_latency) c->strict_std_compliance = FF_COMPLIANCE_STRICT;
     c->thread_count = a->threads;
     /* frame threads add a delay of one frame per thread; zero_latency keeps slice threads only */
     c->thread_type = s->zero_latency ? FF_THREAD_SLICE : FF_THREAD_FRAME | FF_THREAD_SLICE;

@@ -123,18 +123,11 @@ def test_rotation_in_metadata():
 
 _CORPUS_H264 = os.path.join(V.pyhelpers.CORPUS, "h264")
 _CORPUS_FILES = sorted(glob.glob(os.path.join(_CORPUS_H264, "*"))) if os.path.isdir(_CORPUS_H264) else []
-# known failures of the C decoder, kept visible: the test fails again (strict xfail) once fixed
-_KNOWN_BUGS = {
-    "Cisco_Men_whisper_640x320_CABAC_Bframe_9.264":
-        "C decoder returns 2 of the 9 frames: the 7 B-frames decoded after the second key frame (pts 8) are "
-        "never returned",
-}
 
 
 def _corpus_param(path):
     name = os.path.basename(path)
-    marks = [pytest.mark.xfail(reason=_KNOWN_BUGS[name], strict=True)] if name in _KNOWN_BUGS else []
-    return pytest.param(path, id=name, marks=marks)
+    return pytest.param(path, id=name)
 
 
 @V.need_ffmpeg
