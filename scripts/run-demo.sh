@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: generates sample images, then shows pixcodec's main jobs on them:
-# inspecting, batch-converting on all cores and decode throughput.
+# `make run`: generates sample images and a sample video, then shows pixcodec's
+# main jobs on them: inspecting, batch-converting on all cores, decode
+# throughput, and video frames to images.
 set -euo pipefail
 BUILD=${1:-build}
 TOOL="$BUILD/bin/pixcodec"
@@ -47,5 +48,25 @@ fi
 say "Decode throughput (decode and discard, like ffmpeg -f null): pixcodec decode --repeat 3"
 "$TOOL" decode "$SAMPLES"/photo_*.jpg --repeat 3 --threads 1
 "$TOOL" decode "$SAMPLES"/photo_*.jpg --repeat 3
+
+if command -v ffmpeg >/dev/null 2>&1; then
+  CLIP="$SAMPLES/clip_h264.mp4"
+  if [ ! -f "$CLIP" ]; then
+    say "Generating a sample video with ffmpeg: $CLIP (4 s, 640x360, H.264 with B-frames)"
+    ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=640x360:rate=25:duration=4 \
+      -c:v libx264 -bf 2 -g 25 -pix_fmt yuv420p "$CLIP.tmp.mp4" && mv "$CLIP.tmp.mp4" "$CLIP"
+  fi
+  say "Video: pixcodec video info (frame count from the packets, colour, rotation)"
+  "$TOOL" video info "$CLIP"
+  say "Video: every 25th frame as PNG, and frames 40..42 from an exact seek: pixcodec video frames"
+  "$TOOL" video frames "$CLIP" -o "$OUT/frames" --every 25
+  "$TOOL" video frames "$CLIP" -o "$OUT/frames" --start 40 --count 3
+  ls "$OUT/frames" | tr '\n' ' '; echo
+  say "Video decode throughput, YUV only and with RGB conversion: pixcodec video decode"
+  "$TOOL" video decode "$CLIP" --repeat 2
+  "$TOOL" video decode "$CLIP" --rgb --repeat 2
+else
+  say "Video: skipped (ffmpeg, which makes the sample clip, is not installed)"
+fi
 
 say "Done. Outputs are in $OUT"
