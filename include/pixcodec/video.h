@@ -182,6 +182,16 @@ PXC_API pxc_status pxc_demuxer_seek(pxc_demuxer *dmx, int64_t target, pxc_seek_b
                                     int64_t *target_pts);
 
 /**
+ * @brief Where an exact seek to frame @p frame_number (presentation order)
+ *        starts decoding, without seeking: the frame number of that key frame
+ *        (@p key_frame) and its packet's position in decode order (@p packet,
+ *        0-based). Either may be NULL. Lets a caller that is decoding forward
+ *        tell whether seeking saves work.
+ */
+PXC_API pxc_status pxc_demuxer_seek_start(pxc_demuxer *dmx, int64_t frame_number, int64_t *key_frame,
+                                          int64_t *packet);
+
+/**
  * @brief pts of frame @p frame_number (presentation order) from the demuxer's
  *        frame index; PXC_ERROR_INVALID_ARGUMENT when out of range.
  */

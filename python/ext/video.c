@@ -269,6 +269,19 @@ static PyObject *demuxer_frame_at(DemuxerObject *self, PyObject *arg)
     return PyLong_FromLongLong((long long)n);
 }
 
+static PyObject *demuxer_seek_start(DemuxerObject *self, PyObject *arg)
+{
+    long long n = PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    int64_t key = 0, packet = 0;
+    char detail[DETAIL_MAX] = "";
+    pxc_status s;
+    LOCKED_CALL(&self->h, s, detail, pxc_demuxer_seek_start(self->dmx, (int64_t)n, &key, &packet),
+                pxc_demuxer_last_error(self->dmx));
+    if (s != PXC_OK) return pxc_raise(state_of(self->h.module), s, detail);
+    return Py_BuildValue("(LL)", (long long)key, (long long)packet);
+}
+
 static PyMethodDef demuxer_methods[] = {
     {"info", (PyCFunction)demuxer_info, METH_NOARGS, "info() -> dict of the video stream's facts."},
     {"extradata", (PyCFunction)demuxer_extradata, METH_NOARGS, "extradata() -> bytes (Annex-B parameter sets)."},
@@ -278,6 +291,8 @@ static PyMethodDef demuxer_methods[] = {
      "seek(target, by, mode) -> pts of the frame the seek lands on (by: 0 frame, 1 pts; mode: 0 exact, 1 key)."},
     {"frame_pts", (PyCFunction)demuxer_frame_pts, METH_O, "frame_pts(n) -> pts of frame n (presentation order)."},
     {"frame_at", (PyCFunction)demuxer_frame_at, METH_O, "frame_at(pts) -> number of the frame presented at pts."},
+    {"seek_start", (PyCFunction)demuxer_seek_start, METH_O,
+     "seek_start(n) -> (key frame number, its packet in decode order) an exact seek to frame n starts from."},
     {NULL, NULL, 0, NULL},
 };
 

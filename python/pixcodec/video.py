@@ -867,7 +867,6 @@ class VideoReader:
         self._num_frames = info["num_frames"]
         self._pts = None             # pts of each frame, presentation order
         self._pts_index = None       # pts -> frame number
-        self._keys = None            # frame numbers of key frames, sorted
         self._pos = 0                # number of the next frame sequential decoding gives (None: unknown)
         self._eof = False
         try:
@@ -925,20 +924,10 @@ class VideoReader:
         pts = [self._demuxer._dmx.frame_pts(n) for n in range(self._num_frames)]
         self._pts = pts
         self._pts_index = {p: n for n, p in enumerate(pts)}
-        # key frames: one demux-only pass over a second demuxer of the same source
-        scan, _ = _open_demuxer(self._demuxer._source)
-        keys = set()
-        while True:
-            data, p, _dts, _dur, flags, _skip = scan.read()
-            if not data:
-                break
-            if flags & _pixcodec.PACKET_KEY and p in self._pts_index:
-                keys.add(self._pts_index[p])
-        self._keys = sorted(keys) or [0]
 
     def _key_at_or_before(self, n):
-        i = _bisect.bisect_right(self._keys, n) - 1
-        return self._keys[i] if i >= 0 else 0
+        """The key frame an exact seek to frame n starts decoding from (the demuxer's index)."""
+        return self._demuxer._dmx.seek_start(n)[0]
 
     def _receive(self):
         """The next frame in presentation order, or None at the end."""

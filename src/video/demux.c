@@ -998,6 +998,36 @@ pxc_status pxc_demuxer_frame_at(pxc_demuxer *dmx, int64_t pts, int64_t *frame_nu
     return PXC_OK;
 }
 
+/* The packet (decode order) an exact seek to packet t starts from: the latest key
+   frame, in decode order at or before the target, presented no later than it. */
+static size_t key_for(const pxc_demuxer *dmx, size_t t)
+{
+    const int64_t want = dmx->ent[t].pts;
+    size_t first_key = SIZE_MAX;
+    for (size_t i = t + 1; i-- > 0;) {
+        if (!dmx->ent[i].key) continue;
+        first_key = i;
+        if (dmx->ent[i].pts <= want) return i;
+    }
+    return first_key != SIZE_MAX ? first_key : 0;
+}
+
+pxc_status pxc_demuxer_seek_start(pxc_demuxer *dmx, int64_t frame_number, int64_t *key_frame, int64_t *packet)
+{
+    if (!dmx) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (frame_number < 0 || (uint64_t)frame_number >= dmx->n) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "frame %lld: the stream has %zu frames", (long long)frame_number,
+                    dmx->n);
+        return pxc_last_error_store(&dmx->last_error, &e);
+    }
+    const size_t k = key_for(dmx, dmx->order[frame_number]);
+    if (key_frame) *key_frame = frame_at(dmx, dmx->ent[k].pts);
+    if (packet) *packet = (int64_t)k;
+    return PXC_OK;
+}
+
 pxc_status pxc_demuxer_seek(pxc_demuxer *dmx, int64_t target, pxc_seek_by by, pxc_seek_mode mode,
                             int64_t *target_pts)
 {
@@ -1025,17 +1055,7 @@ pxc_status pxc_demuxer_seek(pxc_demuxer *dmx, int64_t target, pxc_seek_by by, px
     }
     size_t t = dmx->order[f];
     int64_t want = dmx->ent[t].pts;
-    /* the latest key frame, in decode order at or before the target, presented no later than it */
-    size_t k = SIZE_MAX, first_key = SIZE_MAX;
-    for (size_t i = t + 1; i-- > 0;) {
-        if (!dmx->ent[i].key) continue;
-        first_key = i;
-        if (dmx->ent[i].pts <= want) {
-            k = i;
-            break;
-        }
-    }
-    if (k == SIZE_MAX) k = first_key != SIZE_MAX ? first_key : 0;
+    size_t k = key_for(dmx, t);
     pxc_status st = position_at(dmx, k, &e);
     if (st != PXC_OK) return pxc_last_error_store(&dmx->last_error, &e);
     dmx->discont = true;

@@ -347,8 +347,22 @@ static void check_seek_decodes(const char *name, const int *frames, size_t count
     for (size_t i = 0; i < count; i++) {
         int64_t f = frames[i] < 0 ? info.num_frames + frames[i] : frames[i];
         if (f < 0 || f >= info.num_frames) continue;
-        int64_t tpts = 0;
+        int64_t tpts = 0, key = -1, key_pkt = -1, key_pts = 0;
+        /* pxc_demuxer_seek_start names the key frame the seek then starts from */
+        CHECK_OK(pxc_demuxer_seek_start(dmx, f, &key, &key_pkt));
+        CHECK_MSG(key >= 0 && key_pkt >= 0 && key_pkt < info.num_frames, "%s: seek_start(%lld) = %lld, packet %lld",
+                  name, (long long)f, (long long)key, (long long)key_pkt);
+        CHECK_OK(pxc_demuxer_frame_pts(dmx, key, &key_pts));
         CHECK_OK(pxc_demuxer_seek(dmx, f, PXC_SEEK_BY_FRAME, PXC_SEEK_EXACT, &tpts));
+        {
+            pxc_packet first;
+            pxc_packet_init(&first);
+            CHECK_OK(pxc_demuxer_read_packet(dmx, &first));
+            CHECK_MSG((first.flags & PXC_PACKET_KEY) && first.pts == key_pts,
+                      "%s: seek to %lld starts at pts %lld, seek_start said frame %lld (pts %lld)", name, (long long)f,
+                      (long long)first.pts, (long long)key, (long long)key_pts);
+            CHECK_OK(pxc_demuxer_seek(dmx, f, PXC_SEEK_BY_FRAME, PXC_SEEK_EXACT, &tpts));
+        }
         CHECK(decode_from_here(dmx, &info, tpts, &got));
         int at = -1, ref_at = -1;
         for (int j = 0; j < got.n; j++)
