@@ -211,7 +211,10 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
     }
     /* set whatever the packet's fate: the frames after a damaged first packet are skipped all the same */
     if (pkt->skip_before_pts != INT64_MIN) dec->skip_before_pts = pkt->skip_before_pts;
-    dec->backend->send(dec->impl, pkt, &e); /* its status is in e */
+    /* before an exact seek's target, pictures nothing refers to are not decoded */
+    const bool discard_nonref =
+        dec->skip_before_pts != INT64_MIN && pkt->pts != INT64_MIN && pkt->pts < dec->skip_before_pts;
+    dec->backend->send(dec->impl, pkt, discard_nonref, &e); /* its status is in e */
     return pxc_last_error_store(&dec->last_error, &e);
 }
 

@@ -15,6 +15,7 @@ typedef struct cpu_dec {
     AVCodecContext *avctx;
     AVPacket *pending;           /* a packet libavcodec refused with EAGAIN (empty when none) */
     bool has_pending;
+    bool pending_discard;        /* the pending packet may be dropped if non-reference */
     bool eos_wanted;             /* a drain was asked for: send the NULL packet once pending is in */
     bool eos_sent;
     AVFrame *frame;
@@ -164,14 +165,22 @@ static pxc_status decode_error(cpu_dec *d, int r, const char *what, pxc_err *e)
     return pxc_video_av_error(e, r, what);
 }
 
-static pxc_status cpu_send(void *impl, const pxc_packet *pkt, pxc_err *e)
+/* Sends the pending packet, telling libavcodec (per packet: frame threads copy
+   skip_frame with each one) whether it may drop it when no picture refers to it. */
+static int send_pending(cpu_dec *d)
+{
+    d->avctx->skip_frame = d->pending_discard ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+    return avcodec_send_packet(d->avctx, d->pending);
+}
+
+static pxc_status cpu_send(void *impl, const pxc_packet *pkt, bool discard_nonref, pxc_err *e)
 {
     cpu_dec *d = impl;
     pxc_err earlier;
     pxc_err_clear(&earlier);
     if (d->has_pending) {
         /* an earlier packet is still waiting: it goes first */
-        int r = avcodec_send_packet(d->avctx, d->pending);
+        int r = send_pending(d);
         if (r == AVERROR(EAGAIN))
             return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT,
                                "the previous packet is still pending: receive frames until "
@@ -189,7 +198,8 @@ static pxc_status cpu_send(void *impl, const pxc_packet *pkt, pxc_err *e)
     p->dts = pkt->dts == INT64_MIN ? AV_NOPTS_VALUE : pkt->dts;
     p->duration = pkt->duration;
     if (pkt->flags & PXC_PACKET_KEY) p->flags |= AV_PKT_FLAG_KEY;
-    r = avcodec_send_packet(d->avctx, p);
+    d->pending_discard = discard_nonref;
+    r = send_pending(d);
     if (r == AVERROR(EAGAIN)) { /* kept; receive feeds it */
         d->has_pending = true;
     } else {
@@ -213,7 +223,7 @@ static pxc_status cpu_receive(void *impl, pxc_video_frame **out, pxc_err *e)
     cpu_dec *d = impl;
     for (int round = 0; round < 3; round++) {
         if (d->has_pending) {
-            int r = avcodec_send_packet(d->avctx, d->pending);
+            int r = send_pending(d);
             if (r != AVERROR(EAGAIN)) {
                 av_packet_unref(d->pending);
                 d->has_pending = false;

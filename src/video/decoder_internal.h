@@ -120,8 +120,10 @@ typedef struct pxc_vdec_backend {
     const char *name;            /* "cpu", "gpu" */
     pxc_status (*open)(const pxc_vdec_open_args *a, void **impl, pxc_err *e);
     void (*close)(void *impl);
-    /* PXC_OK (taken or kept pending), or an error */
-    pxc_status (*send)(void *impl, const pxc_packet *pkt, pxc_err *e);
+    /* PXC_OK (taken or kept pending), or an error. discard_nonref: the packet is
+       presented before an exact seek's target, so if no other picture refers to
+       it, it need not be decoded at all (a backend may ignore this) */
+    pxc_status (*send)(void *impl, const pxc_packet *pkt, bool discard_nonref, pxc_err *e);
     pxc_status (*send_eos)(void *impl, pxc_err *e);
     /* PXC_OK with *out, PXC_NEED_MORE_INPUT, PXC_END_OF_STREAM, or an error */
     pxc_status (*receive)(void *impl, pxc_video_frame **out, pxc_err *e);
