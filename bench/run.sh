@@ -214,3 +214,16 @@ if [ "${BENCH_J2K:-1}" != "0" ]; then
   PXC_BUILD_DIR="$BUILD" /usr/bin/python3 "$HERE/j2k_bench.py" "$PHOTOS" ||
     echo "bench: JPEG 2000 section did not complete (see above)" >&2
 fi
+
+# ===========================================================================
+# Video decode benchmark (bench/video_bench.py): pixcodec against PyAV, OpenCV
+# and the ffmpeg CLI on 1080p H.264 and HEVC, sequential to RGB, decode only,
+# and random access. Knobs: BENCH_VIDEO=0 skips it; VIDEO_REPS (default 3).
+# Information only: it never changes the exit status.
+# ===========================================================================
+if [ "${BENCH_VIDEO:-1}" != "0" ]; then
+  echo
+  echo "=== Video ==="
+  PXC_BUILD_DIR="$BUILD" /usr/bin/python3 "$HERE/video_bench.py" --reps "${VIDEO_REPS:-3}" ||
+    echo "bench: video section did not complete (see above)" >&2
+fi
