@@ -345,7 +345,7 @@ typedef struct pxc_video_decoder_settings {
     pxc_video_codec codec;
     pxc_video_backend backend;   /**< default AUTO */
     int device_id;               /**< GPU decoders */
-    int num_threads;             /**< CPU decoding threads; 0 = the context's count */
+    int num_threads;             /**< CPU decoding threads; 0 = the context's count plus one (libavcodec's own automatic choice; 1 for a single-threaded context) */
     const uint8_t *extradata;    /**< codec extradata (pxc_demuxer_extradata()); copied */
     size_t extradata_size;
     uint32_t max_width, max_height; /**< largest frame expected (0: any within the context's limits) */

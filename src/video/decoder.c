@@ -105,7 +105,14 @@ static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in,
         goto fail;
     }
     pxc_vdec_open_args a = {.ctx = ctx, .shared = dec->shared, .settings = &dec->settings,
-                            .threads = s.num_threads ? s.num_threads : pxc_context_num_threads(ctx)};
+                            .threads = s.num_threads};
+    if (a.threads == 0) {
+        /* frame threads: one more than the context's cores, as libavcodec's own
+           automatic choice, so that the cores stay busy while the caller converts
+           or hands on a frame between sends */
+        const int n = pxc_context_num_threads(ctx);
+        a.threads = n > 1 ? n + 1 : 1;
+    }
     if (a.threads < 1) a.threads = 1;
     if (backend->open(&a, &dec->impl, &e) != PXC_OK) goto fail;
     *out = dec;
