@@ -323,6 +323,18 @@ PXC_API pxc_status pxc_video_frame_convert(pxc_video_frame *frame, const pxc_vid
 PXC_API pxc_status pxc_video_frame_convert_into(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                                 pxc_image *dst);
 
+/**
+ * @brief Resizes a frame: a new frame (one reference, pxc_video_frame_release())
+ *        holding the frame's picture, cropped by params' crop rectangle and
+ *        scaled to params' width x height with its filter, in the frame's own
+ *        YUV format and range (libswscale), so that its surface
+ *        (pxc_video_frame_surface()) is the resized surface. params->format is
+ *        ignored; NULL params keep the size. Crop offsets must not split a
+ *        chroma sample (even offsets for 4:2:0). Host frames only.
+ */
+PXC_API pxc_status pxc_video_frame_resize(pxc_video_frame *frame, const pxc_video_convert_params *params,
+                                          pxc_video_frame **out);
+
 /** @brief Takes another reference to a frame. */
 PXC_API pxc_video_frame *pxc_video_frame_ref(pxc_video_frame *frame);
 

@@ -722,45 +722,9 @@ static PyObject *frame_yuv(FrameObject *self, PyObject *args)
     return stacked_copy(st, planes, s->num_planes < 3 ? s->num_planes : 3);
 }
 
-/* Bilinear resize (half-pixel centres) of @p n interleaved channels. */
-static void resize_plane(const pxc_array_geometry *src, int n, uint8_t *dst, Py_ssize_t dst_pitch, Py_ssize_t dw,
-                         Py_ssize_t dh)
-{
-    const Py_ssize_t sw = src->shape[1] / n, sh = src->shape[0], es = src->itemsize;
-    const double fx = (double)sw / (double)dw, fy = (double)sh / (double)dh;
-    for (Py_ssize_t y = 0; y < dh; y++) {
-        double sy = ((double)y + 0.5) * fy - 0.5;
-        if (sy < 0) sy = 0;
-        Py_ssize_t y0 = (Py_ssize_t)sy, y1 = y0 + 1 < sh ? y0 + 1 : sh - 1;
-        const double wy = sy - (double)y0;
-        const uint8_t *r0 = (const uint8_t *)src->data + y0 * src->strides[0];
-        const uint8_t *r1 = (const uint8_t *)src->data + y1 * src->strides[0];
-        uint8_t *out = dst + y * dst_pitch;
-        for (Py_ssize_t x = 0; x < dw; x++) {
-            double sx = ((double)x + 0.5) * fx - 0.5;
-            if (sx < 0) sx = 0;
-            Py_ssize_t x0 = (Py_ssize_t)sx, x1 = x0 + 1 < sw ? x0 + 1 : sw - 1;
-            const double wx = sx - (double)x0;
-            for (int ch = 0; ch < n; ch++) {
-                Py_ssize_t i0 = x0 * n + ch, i1 = x1 * n + ch;
-                double a, b, c, d;
-                if (es == 2) {
-                    a = ((const uint16_t *)r0)[i0], b = ((const uint16_t *)r0)[i1];
-                    c = ((const uint16_t *)r1)[i0], d = ((const uint16_t *)r1)[i1];
-                } else {
-                    a = r0[i0], b = r0[i1], c = r1[i0], d = r1[i1];
-                }
-                double v = (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy + 0.5;
-                if (es == 2)
-                    ((uint16_t *)out)[x * n + ch] = (uint16_t)v;
-                else
-                    out[x * n + ch] = (uint8_t)v;
-            }
-        }
-    }
-}
-
-/* resize(width, height, crop) -> a host copy of the (cropped) surface resized, planes one under the other. */
+/* resize(width, height, crop) -> the (cropped) surface resized by the library
+ * (pxc_video_frame_resize: libswscale, bilinear, the surface's own format), as
+ * yuv() gives it: planes one under the other. */
 static PyObject *frame_resize(FrameObject *self, PyObject *args)
 {
     const pxc_video_surface *s = &self->surf;
@@ -773,44 +737,34 @@ static PyObject *frame_resize(FrameObject *self, PyObject *args)
         return NULL;
     }
     if (resolve_crop(s, &c) < 0) return NULL;
-    for (unsigned p = 0; p < s->num_planes; p++)
-        if (check_plane(s, p) < 0) return NULL;
     if (s->buffer_kind == PXC_BUFFER_DEVICE) {
         PyErr_SetString(PyExc_ValueError, "resize: this frame is in device memory; use convert() with a size");
         return NULL;
     }
-    const int sub = is_420(s);
-    const Py_ssize_t es = s->bytes_per_sample == 2 ? 2 : 1;
-    const Py_ssize_t cw = sub ? ((Py_ssize_t)w + 1) / 2 : (Py_ssize_t)w, ch = sub ? ((Py_ssize_t)h + 1) / 2 : (Py_ssize_t)h;
-    const Py_ssize_t cols = sub ? 2 * cw : (Py_ssize_t)w;
-    const Py_ssize_t rows = (Py_ssize_t)h + (sub ? ch : 2 * ch);
-    pxc_array_geometry g;
-    plane_geometry(s, 0, &g);
-    g.shape[0] = rows;
-    g.shape[1] = cols;
-    g.strides[0] = cols * es;
-    g.readonly = 0;
-    ArrayViewObject *v = view_new(st, NULL, &g);
-    if (!v) return NULL;
-    v->copy = PyMem_RawCalloc((size_t)(rows * cols), (size_t)es);
-    if (!v->copy) {
-        Py_DECREF(v);
-        return PyErr_NoMemory();
-    }
-    v->geom.data = v->copy;
-    uint8_t *dst = v->copy;
-    pxc_array_geometry src;
+    pxc_video_convert_params p;
+    pxc_video_convert_params_default(&p);
+    p.crop_left = c.l;
+    p.crop_top = c.t;
+    p.crop_right = c.r;
+    p.crop_bottom = c.b;
+    p.width = w;
+    p.height = h;
+    p.filter = PXC_VIDEO_FILTER_BILINEAR;
+    pxc_video_frame *resized = NULL;
+    pxc_status rc;
+    char detail[DETAIL_MAX] = "";
     Py_BEGIN_ALLOW_THREADS
-    plane_geometry_crop(s, 0, &c, &src);
-    resize_plane(&src, 1, dst, cols * es, w, h);
-    dst += (size_t)h * (size_t)(cols * es);
-    for (unsigned p = 1; p < s->num_planes && p < 3; p++) {
-        plane_geometry_crop(s, p, &c, &src);
-        resize_plane(&src, sub ? 2 : 1, dst, cols * es, cw, ch);
-        dst += (size_t)ch * (size_t)(cols * es);
-    }
+    rc = pxc_video_frame_resize(self->frame, &p, &resized);
+    if (rc != PXC_OK) snprintf(detail, sizeof detail, "%s", pxc_context_last_error(st->ctx));
     Py_END_ALLOW_THREADS
-    return (PyObject *)v;
+    if (rc != PXC_OK) return pxc_raise(st, rc, detail);
+    PyObject *fo = frame_wrap(self->module, resized);
+    if (!fo) return NULL;
+    PyObject *none = PyTuple_New(0);
+    PyObject *view = none ? frame_yuv((FrameObject *)fo, none) : NULL;
+    Py_XDECREF(none);
+    Py_DECREF(fo);
+    return view;
 }
 
 static PyObject *frame_convert(FrameObject *self, PyObject *args, PyObject *kwargs)
@@ -856,7 +810,7 @@ static PyMethodDef frame_methods[] = {
      "yuv(crop=(0, 0, 0, 0)) -> ArrayView of all planes one under the other (a view when they are contiguous "
      "and uncropped, else a copy)."},
     {"resize", (PyCFunction)frame_resize, METH_VARARGS,
-     "resize(width, height, crop=(0, 0, 0, 0)) -> ArrayView: a host copy of the surface resized (bilinear)."},
+     "resize(width, height, crop=(0, 0, 0, 0)) -> ArrayView: the surface resized (libswscale, bilinear)."},
     {"convert", (PyCFunction)(void (*)(void))frame_convert, METH_VARARGS | METH_KEYWORDS,
      "convert(format=3, crop=(0,0,0,0), width=0, height=0, filter=0, matrix=-1, full_range=-1, accurate=False)"
      " -> Image"},

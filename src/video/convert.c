@@ -66,6 +66,9 @@ static struct SwsContext *sws_create(const pxc_sws_key *k, int threads, pxc_err 
     if (!(k->flags & SWS_ACCURATE_RND) && k->src_w == k->dst_w && k->src_h == k->dst_h) t = 1;
     if (t < 1) t = 1;
     const bool yuv_src = !(av_pix_fmt_desc_get((enum AVPixelFormat)k->src_format)->flags & AV_PIX_FMT_FLAG_RGB);
+    /* YUV to YUV (resizing a surface) keeps the range; YUV to RGB gives full-range RGB */
+    const bool rgb_dst = (av_pix_fmt_desc_get((enum AVPixelFormat)k->dst_format)->flags & AV_PIX_FMT_FLAG_RGB) != 0;
+    const int dst_range = rgb_dst ? 1 : k->src_range;
     int r = 0;
     r |= av_opt_set_int(sws, "srcw", k->src_w, 0);
     r |= av_opt_set_int(sws, "srch", k->src_h, 0);
@@ -77,7 +80,7 @@ static struct SwsContext *sws_create(const pxc_sws_key *k, int threads, pxc_err 
     r |= av_opt_set_int(sws, "threads", t, 0);
     if (yuv_src) {
         r |= av_opt_set_int(sws, "src_range", k->src_range, 0);
-        r |= av_opt_set_int(sws, "dst_range", 1, 0);
+        r |= av_opt_set_int(sws, "dst_range", dst_range, 0);
     }
     if (r < 0) {
         sws_freeContext(sws);
@@ -93,7 +96,8 @@ static struct SwsContext *sws_create(const pxc_sws_key *k, int threads, pxc_err 
     }
     if (yuv_src) {
         const int *coeffs = sws_getCoefficients(k->matrix);
-        if (sws_setColorspaceDetails(sws, coeffs, k->src_range, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
+        if (sws_setColorspaceDetails(sws, coeffs, k->src_range, rgb_dst ? sws_getCoefficients(SWS_CS_DEFAULT) : coeffs,
+                                     dst_range, 0, 1 << 16,
                                      1 << 16) < 0) {
             sws_freeContext(sws);
             pxc_err_set(e, PXC_ERROR_UNSUPPORTED_FEATURE, "the scaler refused matrix %d, range %s", k->matrix,
@@ -578,4 +582,74 @@ done:
     av_frame_free(&src);
     av_frame_free(&out);
     return st;
+}
+
+/* ---- resizing a frame ------------------------------------------------------------ */
+
+pxc_status pxc_video_frame_resize(pxc_video_frame *f, const pxc_video_convert_params *params, pxc_video_frame **out)
+{
+    if (out) *out = NULL;
+    if (!f) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_context *ctx = f->shared->ctx;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (!out) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_video_frame_resize: out is NULL");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    if (f->ops != &pxc_vframe_cpu_ops || !f->av) {
+        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "pxc_video_frame_resize: only frames in host memory");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    /* the parameters of a conversion to RGB, of which the format is ignored */
+    pxc_video_convert_params in, p;
+    out_format fmt;
+    pxc_video_convert_params_default(&in);
+    if (params && pxc_struct_copy(&in, sizeof(in), params, "pxc_video_convert_params", &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    in.format = PXC_VIDEO_FORMAT_RGB;
+    if (resolve_params(f, &in, &p, &fmt, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+
+    const AVFrame *av = f->av;
+    const enum AVPixelFormat pf = (enum AVPixelFormat)av->format;
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(pf);
+    const int cl = (int)p.crop_left, ct = (int)p.crop_top;
+    const int cw = (int)(p.crop_right - p.crop_left), ch = (int)(p.crop_bottom - p.crop_top);
+    if ((cl & ((1 << d->log2_chroma_w) - 1)) || (ct & ((1 << d->log2_chroma_h) - 1))) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT,
+                    "crop offset (%d, %d) splits a chroma sample of this %s frame: use even offsets", cl, ct, d->name);
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    AVFrame *src = crop_ref(av, cl, ct, cw, ch, &e);
+    AVFrame *dst = src ? av_frame_alloc() : NULL;
+    pxc_status st = PXC_OK;
+    if (!src) {
+        st = e.status;
+    } else if (!dst) {
+        st = pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for the resized frame");
+    } else {
+        dst->format = pf;
+        dst->width = (int)p.width;
+        dst->height = (int)p.height;
+        int r = av_frame_get_buffer(dst, 0);
+        if (r < 0) st = pxc_video_av_error(&e, r, "cannot allocate the resized frame");
+        if (st == PXC_OK) r = av_frame_copy_props(dst, av);
+        if (st == PXC_OK && r < 0) st = pxc_video_av_error(&e, r, "cannot copy the frame's properties");
+    }
+    if (st == PXC_OK) {
+        /* same format in and out: no colour conversion, the range kept */
+        const int range = f->info.color.full_range ? 1 : 0;
+        pxc_sws_key k = {.src_format = pf, .src_w = cw, .src_h = ch, .dst_format = pf, .dst_w = (int)p.width,
+                         .dst_h = (int)p.height, .flags = sws_flags_of(p.filter, p.accurate),
+                         .matrix = SWS_CS_DEFAULT, .src_range = range};
+        st = scale(f->shared, &k, dst, src, &e);
+    }
+    if (st == PXC_OK) {
+        *out = pxc_vframe_new_cpu(f->shared, dst, &e);
+        if (!*out) st = e.status;
+    }
+    av_frame_free(&dst);
+    av_frame_free(&src);
+    if (st == PXC_OK) pxc_err_clear(&e);
+    return pxc_last_error_store(&ctx->last_error, &e);
 }
