@@ -61,32 +61,16 @@ pxc_status pxc_code_stream_from_file(pxc_context *ctx, const char *path, pxc_cod
     if (!ctx) return PXC_ERROR_INVALID_ARGUMENT;
     pxc_err e;
     pxc_err_clear(&e);
-    if (!path || !*path) {
-        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "file path is %s", path ? "empty" : "NULL");
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        pxc_err_set(&e, PXC_ERROR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    struct stat st;
-    memset(&st, 0, sizeof(st));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = errno;
-        close(fd);
-        pxc_err_set(&e, PXC_ERROR_IO, "cannot read '%s': %s", path,
-                    S_ISDIR(st.st_mode) ? "it is a directory"
-                                        : (err ? strerror(err) : "not a regular file"));
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
+    int fd;
+    uint64_t file_size;
+    if (pxc_open_regular_file(path, &fd, &file_size, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
     pxc_code_stream *s = stream_new(ctx);
     if (!s || !(s->path = strdup(path))) {
         close(fd);
         pxc_code_stream_destroy(s);
         return PXC_ERROR_OUT_OF_MEMORY;
     }
-    size_t size = (size_t)st.st_size;
+    size_t size = (size_t)file_size;
     if (size > 0) {
         void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m != MAP_FAILED) {

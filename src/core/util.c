@@ -2,9 +2,14 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -252,4 +257,24 @@ void pxc_fourcc_name(const uint8_t *t, char out[12])
         out[3 + 2 * i] = hex[t[i] & 15];
     }
     out[10] = '\0';
+}
+
+pxc_status pxc_open_regular_file(const char *path, int *fd, uint64_t *size, pxc_err *e)
+{
+    *fd = -1;
+    *size = 0;
+    if (!path || !*path) return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "file path is %s", path ? "empty" : "NULL");
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return pxc_err_set(e, PXC_ERROR_IO, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    memset(&st, 0, sizeof(st));
+    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int err = errno;
+        close(f);
+        return pxc_err_set(e, PXC_ERROR_IO, "cannot read '%s': %s", path,
+                           S_ISDIR(st.st_mode) ? "it is a directory" : (err ? strerror(err) : "not a regular file"));
+    }
+    *fd = f;
+    *size = (uint64_t)st.st_size;
+    return PXC_OK;
 }

@@ -74,6 +74,14 @@ typedef struct pxc_limits {
 pxc_status pxc_limits_check_dims(const pxc_limits *lim, uint64_t width, uint64_t height, pxc_err *e);
 
 /**
+ * Opens @p path for reading (O_CLOEXEC) and checks that it is a regular file.
+ * On success *fd is the open descriptor (the caller closes it) and *size the
+ * file's size; on failure e says why (INVALID_ARGUMENT for an empty path, IO
+ * for the rest, naming the path) and nothing is left open.
+ */
+pxc_status pxc_open_regular_file(const char *path, int *fd, uint64_t *size, pxc_err *e);
+
+/**
  * Allocation budget of one image: every allocation a decode or encode makes
  * for one image goes through it, so the per-image byte limit covers working
  * memory as well as the output.

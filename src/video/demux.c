@@ -770,24 +770,9 @@ pxc_status pxc_demuxer_open_file(pxc_context *ctx, const char *path, pxc_demuxer
     if (!ctx) return PXC_ERROR_INVALID_ARGUMENT;
     pxc_err e;
     pxc_err_clear(&e);
-    if (!path || !*path) {
-        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "file path is %s", path ? "empty" : "NULL");
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        pxc_err_set(&e, PXC_ERROR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        int err = errno;
-        bool dir = S_ISDIR(sb.st_mode);
-        close(fd);
-        pxc_err_set(&e, PXC_ERROR_IO, "cannot read '%s': %s", path,
-                    dir ? "it is a directory" : (err ? strerror(err) : "not a regular file"));
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
+    int fd;
+    uint64_t file_size;
+    if (pxc_open_regular_file(path, &fd, &file_size, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
     pxc_demuxer *dmx = demuxer_new(ctx);
     if (!dmx || !(dmx->path = strdup(path))) {
         close(fd);
@@ -796,7 +781,7 @@ pxc_status pxc_demuxer_open_file(pxc_context *ctx, const char *path, pxc_demuxer
         return pxc_last_error_store(&ctx->last_error, &e);
     }
     dmx->src.fd = fd;
-    dmx->src.size = (int64_t)sb.st_size;
+    dmx->src.size = (int64_t)file_size;
     return demuxer_finish_open(dmx, out);
 }
 
