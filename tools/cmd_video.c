@@ -109,6 +109,81 @@ static bool open_video(pxc_context *ctx, const char *file, pxc_demuxer **dmx, px
     return true;
 }
 
+/* Opens a video and a CPU decoder for its stream; false after reporting a failure
+   (nothing left open). */
+static bool open_decoding(pxc_context *ctx, const char *file, pxc_demuxer **dmx, pxc_video_info *info,
+                          pxc_video_decoder **dec)
+{
+    *dec = NULL;
+    if (!open_video(ctx, file, dmx, info)) return false;
+    pxc_video_decoder_settings ds;
+    pxc_video_decoder_default_settings(&ds);
+    ds.backend = PXC_VIDEO_BACKEND_CPU;
+    pxc_status st = pxc_video_decoder_create_for(ctx, *dmx, &ds, dec);
+    if (st != PXC_OK) {
+        cli_report(file, st, pxc_context_last_error(ctx));
+        pxc_demuxer_destroy(*dmx);
+        *dmx = NULL;
+        *dec = NULL;
+        return false;
+    }
+    return true;
+}
+
+/* Called with each decoded frame (in presentation order); false stops decoding. */
+typedef bool (*frame_fn)(void *user, pxc_video_frame *frame);
+
+/*
+ * Feeds the demuxer's packets to the decoder and hands every frame to @p fn
+ * until the stream is drained or @p fn says stop. Failures are reported as they
+ * come; with @p keep_going decoding goes on after them (a damaged packet costs
+ * its own frames only), else it stops at the first. Returns the number of
+ * failures reported.
+ */
+static long for_each_frame(const char *file, pxc_demuxer *dmx, pxc_video_decoder *dec, bool keep_going, frame_fn fn,
+                           void *user)
+{
+    long failed = 0;
+    for (;;) {
+        pxc_packet pkt;
+        pxc_packet_init(&pkt);
+        pxc_status st = pxc_demuxer_read_packet(dmx, &pkt);
+        if (st != PXC_OK) {
+            cli_report(file, st, pxc_demuxer_last_error(dmx));
+            failed++;
+            if (!keep_going) return failed;
+            pkt.size = 0; /* decode what came before */
+        }
+        st = pxc_video_decoder_send_packet(dec, &pkt);
+        if (st != PXC_OK) {
+            cli_report(file, st, pxc_video_decoder_last_error(dec));
+            failed++;
+            if (!keep_going) return failed;
+        }
+        for (;;) {
+            pxc_video_frame *f = NULL;
+            st = pxc_video_decoder_receive_frame(dec, &f);
+            if (st == PXC_NEED_MORE_INPUT) break;
+            if (st == PXC_END_OF_STREAM) return failed;
+            if (st != PXC_OK) {
+                cli_report(file, st, pxc_video_decoder_last_error(dec));
+                failed++;
+                if (!keep_going) return failed;
+                if (pkt.size == 0) continue; /* draining: the frames after it may still come */
+                break;                       /* decoding goes on with the next packet */
+            }
+            bool go_on = fn(user, f);
+            pxc_video_frame_release(f);
+            if (!go_on) return failed;
+        }
+        if (pkt.size == 0) {
+            /* the drain must end in END_OF_STREAM; guard against a decoder that does not say so */
+            cli_error("%s: the decoder did not end the stream after the drain", file);
+            return failed + 1;
+        }
+    }
+}
+
 static void print_info_text(const char *file, const pxc_video_info *v)
 {
     printf("%s: %s in %s, %ux%u, %u-bit %s, %.3f fps, time base %d/%d, %.3f s, %" PRId64
@@ -272,8 +347,9 @@ static void flush_batch(frames_job *j)
 }
 
 /* Handles one decoded frame: converts and queues it when it is one to write. */
-static bool take_frame(frames_job *j, pxc_video_frame *f)
+static bool take_frame(void *user, pxc_video_frame *f)
 {
+    frames_job *j = user;
     /* frames come out in presentation order, the first one (after the exact seek) being --start */
     const int64_t n = j->start + j->decoded++;
     if (n < j->start || (n - j->start) % j->every != 0) return true;
@@ -296,31 +372,6 @@ static bool take_frame(frames_job *j, pxc_video_frame *f)
     return true;
 }
 
-/* Receives every frame the decoder has; false once enough frames were taken or on error. */
-static bool drain_frames(frames_job *j, bool *more)
-{
-    for (;;) {
-        pxc_video_frame *f = NULL;
-        pxc_status st = pxc_video_decoder_receive_frame(j->dec, &f);
-        if (st == PXC_NEED_MORE_INPUT) return true;
-        if (st == PXC_END_OF_STREAM) {
-            *more = false;
-            return true;
-        }
-        if (st != PXC_OK) {
-            cli_report(j->file, st, pxc_video_decoder_last_error(j->dec));
-            j->failed++;
-            return true; /* decoding goes on with the next packet */
-        }
-        bool go_on = take_frame(j, f);
-        pxc_video_frame_release(f);
-        if (!go_on) {
-            *more = false;
-            return false;
-        }
-    }
-}
-
 static int run_frames(frames_job *j)
 {
     char detail[512];
@@ -328,19 +379,12 @@ static int run_frames(frames_job *j)
         cli_error("cannot create %s: %s", j->dir, detail);
         return CLI_EXIT_FAILURE;
     }
-    if (!open_video(j->s.ctx, j->file, &j->dmx, &j->info)) return CLI_EXIT_FAILURE;
+    if (!open_decoding(j->s.ctx, j->file, &j->dmx, &j->info, &j->dec)) return CLI_EXIT_FAILURE;
     if (j->start >= j->info.num_frames) {
         cli_error("%s: --start %ld but the video has %" PRId64 " frames", j->file, j->start, j->info.num_frames);
         return CLI_EXIT_FAILURE;
     }
-    pxc_video_decoder_settings ds;
-    pxc_video_decoder_default_settings(&ds);
-    ds.backend = PXC_VIDEO_BACKEND_CPU;
-    pxc_status st = pxc_video_decoder_create_for(j->s.ctx, j->dmx, &ds, &j->dec);
-    if (st != PXC_OK) {
-        cli_report(j->file, st, pxc_context_last_error(j->s.ctx));
-        return CLI_EXIT_FAILURE;
-    }
+    pxc_status st;
     if (j->start > 0 && (st = pxc_demuxer_seek(j->dmx, j->start, PXC_SEEK_BY_FRAME, PXC_SEEK_EXACT, NULL)) != PXC_OK) {
         cli_report(j->file, st, pxc_demuxer_last_error(j->dmx));
         return CLI_EXIT_FAILURE;
@@ -350,27 +394,7 @@ static int run_frames(frames_job *j)
     cli_progress_init(&j->progress, (size_t)total, "frames");
     cli_active_progress = &j->progress;
 
-    bool more = true;
-    while (more) {
-        pxc_packet pkt;
-        pxc_packet_init(&pkt);
-        st = pxc_demuxer_read_packet(j->dmx, &pkt);
-        if (st != PXC_OK) {
-            cli_report(j->file, st, pxc_demuxer_last_error(j->dmx));
-            j->failed++;
-            pkt.size = 0; /* decode what came before */
-        }
-        st = pxc_video_decoder_send_packet(j->dec, &pkt);
-        if (st != PXC_OK) {
-            cli_report(j->file, st, pxc_video_decoder_last_error(j->dec));
-            j->failed++;
-        }
-        if (!drain_frames(j, &more)) break;
-        if (pkt.size == 0 && more) {
-            /* the drain must end in END_OF_STREAM; guard against a decoder that does not say so */
-            if (!drain_frames(j, &more) || more) break;
-        }
-    }
+    j->failed += for_each_frame(j->file, j->dmx, j->dec, true, take_frame, j);
     flush_batch(j);
     cli_progress_finish(&j->progress);
     cli_active_progress = NULL;
@@ -452,75 +476,46 @@ static int video_frames(int argc, char **argv)
     return rc;
 }
 
+/* Counts the frames of a decode pass, converting each to RGB when asked. */
+typedef struct decode_count {
+    pxc_context *ctx;
+    const char *file;
+    bool rgb;
+    long frames;
+} decode_count;
+
+static bool count_frame(void *user, pxc_video_frame *f)
+{
+    decode_count *c = user;
+    if (c->rgb) {
+        pxc_video_convert_params cp;
+        pxc_video_convert_params_default(&cp);
+        cp.format = PXC_VIDEO_FORMAT_RGB;
+        pxc_image *img = NULL;
+        pxc_status st = pxc_video_frame_convert(f, &cp, &img);
+        pxc_image_destroy(img);
+        if (st != PXC_OK) {
+            cli_report(c->file, st, pxc_context_last_error(c->ctx));
+            c->frames = -1;
+            return false;
+        }
+    }
+    c->frames++;
+    return true;
+}
+
 /* Decodes one file once; returns the frame count, -1 after reporting a failure. */
 static long decode_pass(pxc_context *ctx, const char *file, bool rgb)
 {
-    pxc_demuxer *dmx = NULL;
+    pxc_demuxer *dmx;
     pxc_video_info info;
-    pxc_video_decoder *dec = NULL;
-    long frames = -1;
-    if (!open_video(ctx, file, &dmx, &info)) return -1;
-    pxc_video_decoder_settings ds;
-    pxc_video_decoder_default_settings(&ds);
-    ds.backend = PXC_VIDEO_BACKEND_CPU;
-    pxc_status st = pxc_video_decoder_create_for(ctx, dmx, &ds, &dec);
-    if (st != PXC_OK) {
-        cli_report(file, st, pxc_context_last_error(ctx));
-        pxc_demuxer_destroy(dmx);
-        return -1;
-    }
-    pxc_video_convert_params cp;
-    pxc_video_convert_params_default(&cp);
-    cp.format = PXC_VIDEO_FORMAT_RGB;
-    long n = 0;
-    bool eos = false, ok = true;
-    while (!eos && ok) {
-        pxc_packet pkt;
-        pxc_packet_init(&pkt);
-        if ((st = pxc_demuxer_read_packet(dmx, &pkt)) != PXC_OK) {
-            cli_report(file, st, pxc_demuxer_last_error(dmx));
-            ok = false;
-            break;
-        }
-        if ((st = pxc_video_decoder_send_packet(dec, &pkt)) != PXC_OK) {
-            cli_report(file, st, pxc_video_decoder_last_error(dec));
-            ok = false;
-            break;
-        }
-        for (;;) {
-            pxc_video_frame *f = NULL;
-            st = pxc_video_decoder_receive_frame(dec, &f);
-            if (st == PXC_NEED_MORE_INPUT) break;
-            if (st == PXC_END_OF_STREAM) {
-                eos = true;
-                break;
-            }
-            if (st != PXC_OK) {
-                cli_report(file, st, pxc_video_decoder_last_error(dec));
-                ok = false;
-                break;
-            }
-            if (rgb) {
-                pxc_image *img = NULL;
-                st = pxc_video_frame_convert(f, &cp, &img);
-                if (st != PXC_OK) {
-                    cli_report(file, st, pxc_context_last_error(ctx));
-                    ok = false;
-                }
-                pxc_image_destroy(img);
-            }
-            pxc_video_frame_release(f);
-            n++;
-        }
-        if (pkt.size == 0 && !eos && ok) {
-            cli_error("%s: the decoder did not end the stream after the drain", file);
-            ok = false;
-        }
-    }
-    if (ok) frames = n;
+    pxc_video_decoder *dec;
+    if (!open_decoding(ctx, file, &dmx, &info, &dec)) return -1;
+    decode_count c = {ctx, file, rgb, 0};
+    long failed = for_each_frame(file, dmx, dec, false, count_frame, &c);
     pxc_video_decoder_destroy(dec);
     pxc_demuxer_destroy(dmx);
-    return frames;
+    return failed ? -1 : c.frames;
 }
 
 static int video_decode(int argc, char **argv)
