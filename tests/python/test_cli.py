@@ -503,3 +503,62 @@ def test_bad_usage(tmp_path, args, needle):
     assert needle in r.stderr
     assert "pixcodec" in r.stderr
     assert os.listdir(cwd) == []   # nothing written
+
+
+# ---- video -------------------------------------------------------------------
+
+need_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg (which makes the clip) is missing")
+
+
+def _clip(tmp_path):
+    """50 frames of 642x362 H.264 with B-frames, untagged colour (BT.601 for this size)."""
+    path = tmp_path / "clip.mp4"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=642x362:rate=25",
+                    "-frames:v", "50", "-c:v", "libx264", "-bf", "3", "-g", "12", "-pix_fmt", "yuv420p", str(path)],
+                   check=True)
+    return path
+
+
+def _ffmpeg_rgb(path, w=642, h=362):
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-pix_fmt", "rgb24", "-f", "rawvideo", "-"],
+                         check=True, capture_output=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3).astype(int)
+
+
+@need_ffmpeg
+def test_video_info_json(tmp_path):
+    r = run("video", "info", "--json", _clip(tmp_path), check=0)
+    (v,) = json.loads(r.stdout)
+    assert (v["codec"], v["width"], v["height"], v["num_frames"], v["bit_depth"], v["chroma"]) == \
+        ("h264", 642, 362, 50, 8, "4:2:0")
+    assert abs(v["frame_rate"] - 25) < 1e-6 and abs(v["duration"] - 2.0) < 1e-6
+
+
+@need_ffmpeg
+def test_video_frames_equal_ffmpeg(tmp_path):
+    clip = _clip(tmp_path)
+    ref = _ffmpeg_rgb(clip)
+    r = run("video", "frames", clip, "-o", tmp_path / "every", "--every", "12", check=0)
+    assert "wrote 5 frames" in r.stdout
+    # an exact seek to frame 17 (between key frames, B-frames around it), then 3 frames
+    run("video", "frames", clip, "-o", tmp_path / "seek", "--start", "17", "--count", "3", check=0)
+    for d, frames in ((tmp_path / "every", (0, 12, 24, 36, 48)), (tmp_path / "seek", (17, 18, 19))):
+        assert sorted(os.listdir(d)) == [f"frame_{n:06d}.png" for n in frames]
+        for n in frames:   # PNG is lossless; the same libswscale conversion: exact
+            got = np.asarray(Image.open(d / f"frame_{n:06d}.png")).astype(int)
+            assert np.array_equal(got, ref[n]), n
+
+
+@need_ffmpeg
+def test_video_decode_and_errors(tmp_path):
+    clip = _clip(tmp_path)
+    r = run("video", "decode", "--rgb", "--repeat", "2", clip, check=0)
+    assert r.stdout.count("50 frames") == 2
+    trunc = tmp_path / "trunc.mp4"
+    trunc.write_bytes(clip.read_bytes()[:5000])
+    r = run("video", "decode", trunc, check=1)
+    assert "trunc.mp4" in r.stderr and "truncated" in r.stderr
+    r = run("video", "frames", clip, "-o", tmp_path / "x", "--start", "50", check=1)
+    assert "50 frames" in r.stderr
+    run("video", "frames", clip, check=2)   # no -o
+    run("video", "nonsense", check=2)
