@@ -315,6 +315,13 @@ def GetRocPyDecPacket(pts, size, buffer):
 
 # ----------------------------------------------------------------------------------------- demuxer
 
+def _usable_cores():
+    try:
+        return len(_os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return _os.cpu_count() or 1
+
+
 def _open_demuxer(path_or_stream):
     """A C demuxer over a path (str or os.PathLike), bytes-like data, or a binary file object."""
     src = path_or_stream
@@ -833,7 +840,8 @@ class VideoReader:
     get_frames_at(indices), get_frames_played_at(seconds) and metadata. Frames are numpy
     arrays (when numpy is importable, else pixcodec.Image / ArrayView objects) that view the
     converted pixels without copies. Frames are decoded in file order: close targets by
-    decoding on, far ones (a key frame in between) by an exact seek.
+    decoding on, far ones (a key frame in between) by an exact seek; on the CPU, groups of
+    targets that share no decoding are decoded at once by up to one reader per core.
     """
 
     def __init__(self, source, device="cpu", output="rgb", *, crop=None, size=None, matrix=None,
@@ -862,13 +870,16 @@ class VideoReader:
         codec = self._demuxer.GetCodecId()
         if codec == VideoCodec.UNKNOWN:
             raise _error("UNSUPPORTED_FEATURE", f"the video stream's codec ({info['codec_name']}) is not decodable")
+        self._num_threads = _int_arg("num_threads", num_threads)
         self._dec = _pixcodec._VideoDecoder(self._demuxer._dmx, codec=int(codec), backend=_BACKENDS[backend],
-                                            device_id=device_id, num_threads=_int_arg("num_threads", num_threads))
+                                            device_id=device_id, num_threads=self._num_threads)
+        self._helpers = []           # further readers for decoding independent runs at once
         self._num_frames = info["num_frames"]
         self._pts = None             # pts of each frame, presentation order
         self._pts_index = None       # pts -> frame number
         self._pos = 0                # number of the next frame sequential decoding gives (None: unknown)
         self._eof = False
+        self._skip = _NOPTS  # frames before this pts are neither decoded for output nor returned
         try:
             import numpy
             self._np = numpy
@@ -944,6 +955,8 @@ class VideoReader:
                 self._eof = True
                 self._dec.send(None)
             else:
+                if self._skip != _NOPTS:
+                    skip, self._skip = self._skip, _NOPTS
                 self._dec.send(data, pts, dts, dur, flags, skip)
 
     def _seek(self, n):
@@ -951,6 +964,7 @@ class VideoReader:
         if self._eof:
             self._dec.flush()
         self._eof = False
+        self._skip = _NOPTS
         self._pos = n
 
     def _decode_sorted(self, targets):
@@ -959,6 +973,10 @@ class VideoReader:
         for t in targets:
             if self._pos is None or t < self._pos or self._key_at_or_before(t) > self._pos:
                 self._seek(t)
+            elif t > self._pos:
+                # going on forward: the decoder drops the frames before t, and does not decode
+                # those among them that no other picture refers to
+                self._skip = self._pts[t]
             while True:
                 f = self._receive()
                 if f is None:
@@ -989,10 +1007,83 @@ class VideoReader:
         """Frames at these numbers (any order, repeats allowed; negative from the end),
         returned in the order asked. Decoded in file order with as few seeks as possible."""
         wanted = [self._check_index(i) for i in indices]
+        targets = sorted(set(wanted))
         got = {}
-        for n, f in self._decode_sorted(sorted(set(wanted))):
-            got[n] = self._output(f)
+        runs = self._independent_runs(targets)
+        workers = min(len(runs), _usable_cores()) if self._dec.backend == "cpu" else 1
+        if workers > 1:
+            self._decode_runs_parallel(runs, workers, got)
+        else:
+            for n, f in self._decode_sorted(targets):
+                got[n] = self._output(f)
         return [got[n] for n in wanted]
+
+    def _independent_runs(self, targets):
+        """Splits ascending targets where decoding the next one needs nothing decoded for the
+        ones before (its exact seek starts at a key frame after the previous target)."""
+        self._index()
+        runs = []
+        for t in targets:
+            if runs and self._key_at_or_before(t) <= runs[-1][-1]:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        return runs
+
+    # what a helper reader shares with the reader that made it
+    _SETTINGS = ("_format", "_size", "_matrix", "_full_range", "_accurate", "_crop", "_info", "_num_frames",
+                 "_num_threads", "_pts", "_pts_index", "_np")
+
+    def _helper_readers(self, count):
+        """count further readers of the same source and settings (kept for later calls)."""
+        while len(self._helpers) < count:
+            h = object.__new__(VideoReader)
+            for a in self._SETTINGS:
+                setattr(h, a, getattr(self, a))
+            h._helpers = []
+            h._demuxer = demuxer(self._demuxer._source)
+            h._dec = _pixcodec._VideoDecoder(h._demuxer._dmx, codec=int(self._demuxer.GetCodecId()),
+                                             backend=_BACKENDS["cpu"], device_id=0, num_threads=self._num_threads)
+            h._pos, h._eof, h._skip = 0, False, _NOPTS
+            self._helpers.append(h)
+        return self._helpers[:count]
+
+    def _decode_runs_parallel(self, runs, workers, got):
+        """Decodes independent runs of targets on several readers at once, the longest runs
+        first. Each run's decoder keeps its frame threads: while several runs go on they share
+        the cores, and the last one uses them alone."""
+        import threading
+        readers = [self] + self._helper_readers(workers - 1)
+        cost = lambda r: r[-1] - self._key_at_or_before(r[0])  # noqa: E731
+        queue = sorted(range(len(runs)), key=lambda i: -cost(runs[i]))
+        lock = threading.Lock()
+        errors = {}
+
+        def work(reader):
+            while True:
+                with lock:
+                    if not queue or errors:
+                        return
+                    i = queue.pop(0)
+                try:
+                    for n, f in reader._decode_sorted(runs[i]):
+                        out = reader._output(f)
+                        with lock:
+                            got[n] = out
+                except BaseException as e:  # re-raised below, the earliest run's first
+                    reader._pos = None
+                    with lock:
+                        errors[i] = e
+                    return
+
+        threads = [threading.Thread(target=work, args=(r,), daemon=True) for r in readers[1:]]
+        for t in threads:
+            t.start()
+        work(self)
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[min(errors)]
 
     def get_frame_at(self, index):
         """The frame at this number."""

@@ -70,8 +70,9 @@ def test_get_frames_at_random_order(name):
 def test_get_frames_at_seeks_only_across_key_frames(monkeypatch):
     r = video.VideoReader(clip("long_gop"))  # key frames at 0, 12, 24, 36, 48
     seeks = []
-    real = r._seek
-    monkeypatch.setattr(r, "_seek", lambda n: (seeks.append(n), real(n)))
+    real = video.VideoReader._seek
+    monkeypatch.setattr(video.VideoReader, "_seek", lambda self, n: (seeks.append(n), real(self, n)))
+    monkeypatch.setattr(video, "_usable_cores", lambda: 1)  # one reader: every seek in one place
     r.get_frames_at([2, 5, 9, 11])        # one GOP from the start: no seek
     assert seeks == []
     r.get_frames_at([40, 13])             # 13: decoding on through key frame 12 is as cheap as a seek;
@@ -81,6 +82,68 @@ def test_get_frames_at_seeks_only_across_key_frames(monkeypatch):
     assert seeks == []
     r.get_frames_at([1])                  # backwards: a seek
     assert seeks == [1]
+
+
+@V.need_ffmpeg
+def test_get_frames_at_skips_frames_between_targets(monkeypatch):
+    """Going on forward to a later target, the frames between are dropped in the decoder (and
+    those nothing refers to are not decoded): Python sees the targets only."""
+    r = video.VideoReader(clip("long_gop"))
+    monkeypatch.setattr(video, "_usable_cores", lambda: 1)
+    seq = sequential_rgb("long_gop")
+    returned = []
+    real = video.VideoReader._receive
+    monkeypatch.setattr(video.VideoReader, "_receive", lambda self: (lambda f: (returned.append(f), f)[1])(real(self)))
+    got = r.get_frames_at([1, 4, 10])
+    assert len(returned) == 3
+    for a, i in zip(got, [1, 4, 10]):
+        assert np.array_equal(a, seq[i][1])
+
+
+@V.need_ffmpeg
+def test_get_frames_at_independent_runs():
+    r = video.VideoReader(clip("long_gop"))  # key frames at 0, 12, 24, 36, 48
+    assert r._independent_runs([1, 5, 11, 12, 30, 35, 37]) == [[1, 5, 11], [12], [30, 35], [37]]
+    assert r._independent_runs([13]) == [[13]]
+
+
+@V.need_ffmpeg
+@pytest.mark.parametrize("name", ["long_gop", "hevc_8"])
+@pytest.mark.parametrize("cores", [2, 3, 8])
+def test_get_frames_at_runs_in_parallel(monkeypatch, name, cores):
+    """Runs that share nothing are decoded by several readers at once; the frames are the same
+    as sequential decoding's, whichever reader decodes them, call after call."""
+    monkeypatch.setattr(video, "_usable_cores", lambda: cores)
+    seq = sequential_rgb(name)
+    r = video.VideoReader(clip(name))
+    rng = random.Random(cores)
+    for _ in range(3):
+        idx = [rng.randrange(len(seq)) for _ in range(12)]
+        assert len(r._independent_runs(sorted(set(idx)))) > 1
+        got = r.get_frames_at(idx)
+        for a, i in zip(got, idx):
+            assert np.array_equal(a, seq[i][1]), i
+    assert 1 <= len(r._helpers) <= cores - 1
+
+
+@V.need_ffmpeg
+def test_get_frames_at_parallel_error(monkeypatch):
+    """A run that fails raises its error once every reader has stopped; the reader still works."""
+    monkeypatch.setattr(video, "_usable_cores", lambda: 2)
+    r = video.VideoReader(clip("long_gop"))
+    real = video.VideoReader._output
+
+    def failing(self, f):
+        if f.info()["pts"] == r._pts[30]:
+            raise pixcodec.Error("frame 30 failed")
+        return real(self, f)
+    monkeypatch.setattr(video.VideoReader, "_output", failing)
+    with pytest.raises(pixcodec.Error, match="frame 30 failed"):
+        r.get_frames_at([2, 30, 50])
+    monkeypatch.setattr(video.VideoReader, "_output", real)
+    seq = sequential_rgb("long_gop")
+    for a, i in zip(r.get_frames_at([2, 30, 50]), [2, 30, 50]):
+        assert np.array_equal(a, seq[i][1])
 
 
 @V.need_ffmpeg
