@@ -29,7 +29,7 @@ CC_BIN=${CC:-clang}
 case "$CC_BIN" in *clang*) ;; *) CC_BIN=clang ;; esac
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   CC=$CC_BIN cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DPXC_FUZZ=ON -DPXC_SANITIZE=ON -DPXC_BUILD_PYTHON=OFF -DPXC_BUILD_BENCH=OFF >/dev/null
+    -DPXC_FUZZ=ON -DPXC_SANITIZE=ON -DPXC_CUDA=OFF -DPXC_BUILD_PYTHON=OFF -DPXC_BUILD_BENCH=OFF >/dev/null
 fi
 cmake --build "$BUILD" -j "$JOBS" --target fuzz_all
 

@@ -8,7 +8,7 @@ JOBS=${JOBS:-$(nproc)}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 echo "== ASan + UBSan build (build-asan)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPXC_SANITIZE=ON -DPXC_BUILD_BENCH=OFF >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPXC_SANITIZE=ON -DPXC_CUDA=OFF -DPXC_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$JOBS"
 
 echo "== C tests under ASan + UBSan (leak detection on)"
@@ -30,7 +30,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PXC_BUILD_DIR="$PWD/build-asan"
 if command -v clang >/dev/null 2>&1; then
   echo "== ThreadSanitizer build (build-tsan, clang)"
   CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPXC_BUILD_BENCH=OFF \
-    -DPXC_BUILD_PYTHON=OFF -DPXC_NO_UNDEFINED=OFF -DPXC_WERROR=ON \
+    -DPXC_BUILD_PYTHON=OFF -DPXC_CUDA=OFF -DPXC_NO_UNDEFINED=OFF -DPXC_WERROR=ON \
     -DCMAKE_C_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" >/dev/null
   cmake --build build-tsan -j "$JOBS" --target pixcodec test_core pixcodec_tool

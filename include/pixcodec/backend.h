@@ -36,6 +36,26 @@ typedef struct pxc_backend {
 /** @brief "cpu_only", "gpu_only", "hybrid_cpu_gpu", "hw_gpu_only" (static), or NULL. */
 PXC_API const char *pxc_backend_kind_name(pxc_backend_kind kind);
 
+/**
+ * @brief Number of CUDA devices pixcodec can use: 0 when this build has no GPU
+ *        support, or the machine has no NVIDIA driver or device.
+ */
+PXC_API int pxc_gpu_device_count(void);
+
+/**
+ * @brief NULL when a CUDA device can be used; otherwise why not (static text:
+ *        no GPU support in this build, no driver, driver too old, no device).
+ */
+PXC_API const char *pxc_gpu_unavailable_reason(void);
+
+/**
+ * @brief The device whose memory @p ptr points to.
+ * @return PXC_OK with *device_id set for device (or managed) memory;
+ *         PXC_ERROR_INVALID_ARGUMENT for host memory; PXC_ERROR_BACKEND_UNAVAILABLE
+ *         when no GPU can be used (see pxc_gpu_unavailable_reason()).
+ */
+PXC_API pxc_status pxc_gpu_pointer_device(const void *ptr, int *device_id);
+
 PXC_END_DECLS
 
 #endif /* PIXCODEC_BACKEND_H */

@@ -144,6 +144,21 @@ PXC_API pxc_status pxc_image_create(pxc_context *ctx, const pxc_image_desc *desc
 /** @brief Destroys an image (and its buffer if pixcodec allocated it). Accepts NULL. */
 PXC_API void pxc_image_destroy(pxc_image *image);
 
+/**
+ * @brief A new image with the same samples in host or device memory.
+ *
+ * Device images (desc.buffer_kind PXC_BUFFER_DEVICE) are allocated by pxc_image_create on
+ * desc.device_id (-1: the calling thread's current device) and need a CUDA device; without
+ * one it fails with PXC_ERROR_BACKEND_UNAVAILABLE and the reason.
+ * @param kind where the copy lives; @p device_id the device for PXC_BUFFER_DEVICE (-1: the
+ *        source's device for a device source, else the current device).
+ * @param cuda_stream a cudaStream_t (NULL: the default stream) the copy is ordered on; the
+ *        call returns once a copy to the host is complete, and once a copy to the device is
+ *        queued (work queued on the stream afterwards sees the samples).
+ */
+PXC_API pxc_status pxc_image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kind kind, int device_id,
+                                  void *cuda_stream, pxc_image **out);
+
 /** @brief The image's resolved description. */
 PXC_API const pxc_image_desc *pxc_image_get_desc(const pxc_image *image);
 

@@ -167,21 +167,29 @@ static PyObject *image_dlpack_device(ImageObject *self, PyObject *unused)
     return pxc_dlpack_device(&self->geom);
 }
 
+/* A copy of the image in host or device memory, ordered on the image's CUDA stream. */
+static PyObject *image_copy_to(ImageObject *self, pxc_buffer_kind kind, int device_id)
+{
+    module_state *st = pxc_state_of_module(self->module);
+    pxc_image *copy = NULL;
+    pxc_status s;
+    Py_BEGIN_ALLOW_THREADS
+    s = pxc_image_copy(st->ctx, self->img, kind, device_id, (void *)(intptr_t)self->cuda_stream, &copy);
+    Py_END_ALLOW_THREADS
+    if (s != PXC_OK) return pxc_raise(st, s, pxc_context_last_error(st->ctx));
+    return pxc_image_wrap(self->module, copy);
+}
+
 static PyObject *image_cpu(ImageObject *self, PyObject *unused)
 {
     if (!is_device(self)) return Py_NewRef(self);
-    module_state *st = pxc_state_of_module(self->module);
-    return pxc_raise(st, PXC_ERROR_BACKEND_UNAVAILABLE,
-                     "cpu(): copying a device image to the host needs GPU support, which this build of pixcodec "
-                     "does not have");
+    return image_copy_to(self, PXC_BUFFER_HOST, -1);
 }
 
 static PyObject *image_cuda(ImageObject *self, PyObject *unused)
 {
     if (is_device(self)) return Py_NewRef(self);
-    module_state *st = pxc_state_of_module(self->module);
-    return pxc_raise(st, PXC_ERROR_BACKEND_UNAVAILABLE,
-                     "cuda(): this build of pixcodec has no GPU support, so images stay in host memory");
+    return image_copy_to(self, PXC_BUFFER_DEVICE, -1);
 }
 
 /* numpy.asarray() ends here only when the buffer protocol and the array interface did not
@@ -356,6 +364,14 @@ static PyObject *from_interface(PyObject *module, PyObject *source, PyObject *if
     if (device) {
         d.buffer_kind = PXC_BUFFER_DEVICE;
         d.device_id = -1;
+        /* the real device where a GPU can be used; without one nothing is ever read from the
+         * pointer, and the image says device 0 */
+        pxc_status ps = pxc_gpu_pointer_device(ptr, &d.device_id);
+        if (ps == PXC_ERROR_INVALID_ARGUMENT) {
+            PyErr_SetString(PyExc_ValueError,
+                            "as_image: __cuda_array_interface__ points to host memory, not device memory");
+            return NULL;
+        }
     }
     ImageObject *self = image_alloc(module);
     if (!self) return NULL;

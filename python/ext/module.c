@@ -101,7 +101,27 @@ static PyObject *mod_codecs(PyObject *module, PyObject *unused)
     return list;
 }
 
+static PyObject *mod_gpu_device_count(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    return PyLong_FromLong(pxc_gpu_device_count());
+}
+
+static PyObject *mod_gpu_unavailable_reason(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    const char *why = pxc_gpu_unavailable_reason();
+    if (!why) Py_RETURN_NONE;
+    return PyUnicode_FromString(why);
+}
+
 static PyMethodDef module_methods[] = {
+    {"gpu_device_count", mod_gpu_device_count, METH_NOARGS,
+     "gpu_device_count() -> int\n--\n\nCUDA devices pixcodec can use (0 without GPU support, driver or device)."},
+    {"gpu_unavailable_reason", mod_gpu_unavailable_reason, METH_NOARGS,
+     "gpu_unavailable_reason() -> str or None\n--\n\nWhy no GPU can be used, or None when one can."},
     {"as_image", (PyCFunction)(void (*)(void))mod_as_image, METH_VARARGS | METH_KEYWORDS,
      "as_image(source_buffer, cuda_stream=0) -> Image\n--\n\n"
      "Wraps an object's memory as an Image without copying and keeps the object alive.\n"

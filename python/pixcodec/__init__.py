@@ -13,11 +13,14 @@ from ._pixcodec import Error, Image
 
 __version__ = "0.1.0"
 library_version = _pixcodec.library_version
+gpu_device_count = _pixcodec.gpu_device_count
+gpu_unavailable_reason = _pixcodec.gpu_unavailable_reason
 
 __all__ = [
     "Backend", "BackendKind", "BackendParams", "ChromaSubsampling", "DecodeParams", "Decoder",
     "DecodeWarning", "EncodeParams", "Encoder", "EncodeWarning", "Error", "Image", "ImageBufferKind",
-    "Jpeg2kBitstreamType", "Jpeg2kProgOrder", "MctMode", "as_image",
+    "Jpeg2kBitstreamType", "Jpeg2kProgOrder", "MctMode", "as_image", "gpu_device_count",
+    "gpu_unavailable_reason",
 ]
 
 

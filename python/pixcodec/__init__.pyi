@@ -7,6 +7,8 @@ from . import video as video
 
 __version__: str
 library_version: str
+def gpu_device_count() -> int: ...
+def gpu_unavailable_reason() -> Optional[str]: ...
 
 _Bytes = Union[bytes, bytearray, memoryview, Any]  # any object with the buffer protocol
 _Path = Union[str, bytes, os.PathLike]

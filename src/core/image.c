@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "cuda/cuda_rt.h"
 
 void pxc_image_desc_init(pxc_image_desc *d)
 {
@@ -82,6 +83,78 @@ pxc_status pxc_image_desc_resolve(pxc_image_desc *d, size_t *total_bytes)
     return PXC_OK;
 }
 
+/* Rows of samples per plane and bytes per row of an image (planes: 1 for HWC, channels for CHW). */
+static void image_rows(const pxc_image_desc *d, size_t *rows, size_t *row_bytes)
+{
+    const size_t ss = pxc_sample_size(d->sample_type);
+    *rows = d->height;
+    *row_bytes = d->layout == PXC_LAYOUT_CHW ? (size_t)d->width * ss : (size_t)d->width * d->num_channels * ss;
+}
+
+static uint32_t image_planes(const pxc_image_desc *d)
+{
+    return d->layout == PXC_LAYOUT_CHW ? d->num_channels : 1;
+}
+
+/* Host to host copy of the samples of src into dst (same geometry, strides may differ). */
+static void copy_samples(pxc_image *dst, const pxc_image *src)
+{
+    size_t rows, row_bytes;
+    image_rows(&src->desc, &rows, &row_bytes);
+    for (uint32_t p = 0; p < image_planes(&src->desc); p++)
+        for (size_t y = 0; y < rows; y++)
+            memcpy(dst->data + p * dst->desc.plane_stride + y * dst->desc.row_stride,
+                   src->data + p * src->desc.plane_stride + y * src->desc.row_stride, row_bytes);
+}
+
+/* Copies between host and device (or device and device), plane by plane, ordered on stream. */
+static pxc_status copy_planes(pxc_image *dst, const pxc_image *src, size_t rows, size_t row_bytes,
+                              pxc_cuda_copy_kind kind, void *stream, pxc_err *e)
+{
+    for (uint32_t p = 0; p < image_planes(&src->desc); p++)
+        if (pxc_cuda_copy_2d(dst->data + p * dst->desc.plane_stride, dst->desc.row_stride,
+                             src->data + p * src->desc.plane_stride, src->desc.row_stride, row_bytes, rows, kind,
+                             stream, e) != PXC_OK)
+            return e->status;
+    return PXC_OK;
+}
+
+/* A zeroed device image of @p total bytes on d->device_id (-1: the current device). */
+static pxc_status new_device_image(pxc_context *ctx, pxc_image_desc *d, size_t total, pxc_image **out, pxc_err *e)
+{
+    *out = NULL;
+    if (pxc_limits_check_dims(&ctx->limits, d->width, d->height, e) != PXC_OK) return e->status;
+    if (ctx->limits.max_bytes && total > ctx->limits.max_bytes)
+        return pxc_err_set(e, PXC_ERROR_LIMIT_EXCEEDED,
+                           "image of %zu bytes exceeds the limit of %llu bytes per image "
+                           "(raise pxc_context_settings.max_bytes_per_image)",
+                           total, (unsigned long long)ctx->limits.max_bytes);
+    int dev = d->device_id;
+    if (pxc_cuda_use_device(dev, e) != PXC_OK || pxc_cuda_current_device(&dev, e) != PXC_OK) return e->status;
+    pxc_image *img = calloc(1, sizeof(*img));
+    if (!img) return pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory");
+    void *p = NULL;
+    if (pxc_cuda_malloc(&p, total, e) != PXC_OK) {
+        free(img);
+        return e->status;
+    }
+    d->device_id = dev;
+    img->desc = *d;
+    img->data = p;
+    img->size = total;
+    img->device_owned = true;
+    img->ctx = ctx;
+    /* zeroed like host images: a copy from a zeroed host buffer would cost as much; memset on the device */
+    pxc_status st = pxc_cuda_memset(p, 0, total, NULL, e);
+    if (st == PXC_OK) st = pxc_cuda_stream_sync(NULL, e);
+    if (st != PXC_OK) {
+        pxc_image_destroy(img);
+        return st;
+    }
+    *out = img;
+    return PXC_OK;
+}
+
 pxc_status pxc_image_create(pxc_context *ctx, const pxc_image_desc *desc, void *data, pxc_image **out)
 {
     if (!out) return PXC_ERROR_INVALID_ARGUMENT;
@@ -99,9 +172,10 @@ pxc_status pxc_image_create(pxc_context *ctx, const pxc_image_desc *desc, void *
         return pxc_last_error_store(&ctx->last_error, &e);
     }
     if (d.buffer_kind == PXC_BUFFER_DEVICE && !data) {
-        pxc_err_set(&e, PXC_ERROR_BACKEND_UNAVAILABLE,
-                    "cannot allocate a device image: this build of pixcodec has no GPU support");
-        return pxc_last_error_store(&ctx->last_error, &e);
+        pxc_image *img = NULL;
+        if (new_device_image(ctx, &d, total, &img, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+        *out = img;
+        return PXC_OK;
     }
     pxc_image *img = calloc(1, sizeof(*img));
     if (!img) return PXC_ERROR_OUT_OF_MEMORY;
@@ -152,7 +226,58 @@ void pxc_image_destroy(pxc_image *img)
 {
     if (!img) return;
     if (img->owned) pxc_bufcache_put(&img->ctx->images, img->data, img->capacity);
+    if (img->device_owned) pxc_cuda_free(img->data);
     free(img);
+}
+
+pxc_status pxc_image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kind kind, int device_id,
+                          void *cuda_stream, pxc_image **out)
+{
+    if (!out) return PXC_ERROR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!ctx || !src) return PXC_ERROR_INVALID_ARGUMENT;
+    pxc_err e;
+    pxc_err_clear(&e);
+    if (kind != PXC_BUFFER_HOST && kind != PXC_BUFFER_DEVICE) {
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_image_copy: invalid buffer kind %d", (int)kind);
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    const pxc_image_desc *sd = &src->desc;
+    const bool from_device = sd->buffer_kind == PXC_BUFFER_DEVICE;
+    if (kind == PXC_BUFFER_HOST && !from_device) {
+        /* host to host: a plain copy, rows packed */
+        pxc_image_desc d = *sd;
+        d.row_stride = 0;
+        d.plane_stride = 0;
+        pxc_image *img = NULL;
+        pxc_status st = pxc_image_create(ctx, &d, NULL, &img);
+        if (st != PXC_OK) return st;
+        copy_samples(img, src);
+        *out = img;
+        return PXC_OK;
+    }
+    if (kind == PXC_BUFFER_DEVICE && device_id < 0 && from_device) device_id = sd->device_id;
+    if (from_device && pxc_cuda_use_device(sd->device_id, &e) != PXC_OK)
+        return pxc_last_error_store(&ctx->last_error, &e);
+    pxc_image_desc d = *sd;
+    d.row_stride = 0;
+    d.plane_stride = 0;
+    d.buffer_kind = kind;
+    d.device_id = kind == PXC_BUFFER_DEVICE ? device_id : 0;
+    pxc_image *img = NULL;
+    pxc_status st = pxc_image_create(ctx, &d, NULL, &img);
+    if (st != PXC_OK) return st;
+    const pxc_cuda_copy_kind ck = !from_device ? PXC_CUDA_H2D : kind == PXC_BUFFER_HOST ? PXC_CUDA_D2H : PXC_CUDA_D2D;
+    size_t rows, row_bytes;
+    image_rows(sd, &rows, &row_bytes);
+    st = copy_planes(img, src, rows, row_bytes, ck, cuda_stream, &e);
+    if (st == PXC_OK && kind == PXC_BUFFER_HOST) st = pxc_cuda_stream_sync(cuda_stream, &e);
+    if (st != PXC_OK) {
+        pxc_image_destroy(img);
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
+    *out = img;
+    return PXC_OK;
 }
 
 const pxc_image_desc *pxc_image_get_desc(const pxc_image *img)

@@ -72,6 +72,7 @@ struct pxc_image {
     uint8_t *data;
     size_t size;
     bool owned;          /* data came from ctx->images and goes back there */
+    bool device_owned;   /* data is device memory pixcodec allocated (freed with the image) */
     size_t capacity;     /* bytes of the owned buffer (>= size) */
     pxc_context *ctx;
 };

@@ -489,10 +489,14 @@ def test_image_uint16_attributes(decoder):
     np.testing.assert_array_equal(np.asarray(img), a)
 
 
-def test_image_cuda_without_gpu_support_raises(decoder):
+@pytest.mark.skipif(pixcodec.gpu_device_count() > 0, reason="a GPU is present (tests/gpu covers copies)")
+def test_image_cuda_without_gpu_raises_with_the_reason(decoder):
+    why = pixcodec.gpu_unavailable_reason()
+    assert isinstance(why, str) and why
     img = decoder.decode(H.png(4, 4))
-    with pytest.raises(pixcodec.Error):
+    with pytest.raises(pixcodec.Error) as e:
         img.cuda()
+    assert e.value.status_name == "BACKEND_UNAVAILABLE" and why in e.value.detail
 
 
 def test_asarray_is_zero_copy(decoder, jpeg420):

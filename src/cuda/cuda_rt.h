@@ -1,0 +1,66 @@
+/*
+ * The CUDA runtime as the rest of the library sees it: whether a GPU can be
+ * used (and why not), device memory, copies and streams. Every function
+ * exists in every build; in a build without CUDA they report that the build
+ * has no GPU support. Streams are passed as void* (a cudaStream_t; NULL is
+ * the legacy default stream) so that callers need no CUDA header.
+ */
+#ifndef PXC_CUDA_RT_H
+#define PXC_CUDA_RT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/util.h"
+
+/** NULL when a CUDA device can be used, else why not (static text, stable for the process). */
+const char *pxc_cuda_unavailable_reason(void);
+
+/** Number of CUDA devices (0 when none can be used). */
+int pxc_cuda_device_count(void);
+
+/** Makes @p device_id (-1: keep the calling thread's current device) current for the calling thread. */
+pxc_status pxc_cuda_use_device(int device_id, pxc_err *e);
+
+/** The device current for the calling thread. */
+pxc_status pxc_cuda_current_device(int *device_id, pxc_err *e);
+
+/** @p n bytes of device memory on the current device. */
+pxc_status pxc_cuda_malloc(void **ptr, size_t n, pxc_err *e);
+/** Frees device memory from pxc_cuda_malloc (NULL is fine). */
+void pxc_cuda_free(void *ptr);
+
+/** Page-locked host memory (fast, asynchronous copies). */
+pxc_status pxc_cuda_malloc_host(void **ptr, size_t n, pxc_err *e);
+void pxc_cuda_free_host(void *ptr);
+
+typedef enum pxc_cuda_copy_kind {
+    PXC_CUDA_H2D = 1,
+    PXC_CUDA_D2H = 2,
+    PXC_CUDA_D2D = 3
+} pxc_cuda_copy_kind;
+
+/** 2-D copy of @p height rows of @p width_bytes, ordered on @p stream. */
+pxc_status pxc_cuda_copy_2d(void *dst, size_t dst_pitch, const void *src, size_t src_pitch, size_t width_bytes,
+                            size_t height, pxc_cuda_copy_kind kind, void *stream, pxc_err *e);
+
+/** Sets @p n bytes of device memory to @p value, ordered on @p stream. */
+pxc_status pxc_cuda_memset(void *ptr, int value, size_t n, void *stream, pxc_err *e);
+
+/** Waits for the work queued on @p stream. */
+pxc_status pxc_cuda_stream_sync(void *stream, pxc_err *e);
+
+/** A new non-blocking stream on the current device. */
+pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e);
+void pxc_cuda_stream_destroy(void *stream);
+
+/**
+ * What memory @p ptr points to: *is_device true for device (or managed)
+ * memory, with the device's id; false for host memory (pageable or pinned).
+ */
+pxc_status pxc_cuda_pointer_info(const void *ptr, bool *is_device, int *device_id, pxc_err *e);
+
+/** Turns a CUDA error code (as int, from a kernel launcher) into a status and message naming @p what. */
+pxc_status pxc_cuda_error(int cuda_error, const char *what, pxc_err *e);
+
+#endif /* PXC_CUDA_RT_H */
