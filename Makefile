@@ -25,7 +25,7 @@ run: deps build
 
 test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
-	PXC_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/python
+	PXC_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/python tests/gpu
 
 test-sanitize: deps
 	@bash scripts/test-sanitize.sh
