@@ -4,10 +4,10 @@
  *
  *   entropy decoding (CPU: libjpeg-turbo's coefficient API, coefs_turbo.c;
  *   GPU: our own Huffman decoder) -> pxc_jpeg_coefs -> dequantisation, IDCT,
- *   upsampling and colour conversion (kernels, CPU reference in ref_decode.c)
+ *   upsampling and colour conversion (kernels, CPU reference in decode_ref.c)
  *
  *   colour conversion, downsampling, forward DCT and quantisation (kernels,
- *   CPU reference in ref_encode.c) -> pxc_jpeg_coefs -> entropy coding
+ *   CPU reference in encode_ref.c) -> pxc_jpeg_coefs -> entropy coding
  *
  * Plain C structures, usable from C, C++ and CUDA code.
  */
