@@ -6,6 +6,7 @@
 
 extern const pxc_codec_impl pxc_jpeg_turbo_impl;
 extern const pxc_codec_impl pxc_jpeg_cuda_encoder_impl; /* gpu/cuda_encode.c */
+extern const pxc_codec_impl pxc_jpeg_cuda_decoder_impl; /* gpu/cuda_decode.c */
 
 /* Default limit on progressive scans (hostile files with thousands of scans). */
 #define PXC_JPEG_DEFAULT_MAX_SCANS 500

@@ -1,0 +1,216 @@
+/*
+ * jpeg.cuda_hybrid decoder: entropy decoding on the CPU with libjpeg-turbo's
+ * coefficient API (any JPEG it reads: baseline, extended, progressive; gray,
+ * YCbCr, RGB, CMYK, YCCK; every sampling), then dequantisation, IDCT,
+ * upsampling and colour conversion in CUDA kernels (decode_kernels.cu, the
+ * arithmetic of decode_math.h). decode_ref.c runs the same stages on the CPU,
+ * and the tests find it equal to libjpeg-turbo's own decode, sample for
+ * sample, in both upsampling modes.
+ *
+ * Listed after jpeg.turbo, so the default backend list decodes on the CPU and
+ * this runs when HYBRID_CPU_GPU is asked for (or the CPU decoder fails in a
+ * way that allows falling back).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codecs/jpeg/jpeg.h"
+#include "core/convert.h"
+#include "cuda/cuda_rt.h"
+#include "decode_math.h"
+#include "decode_ref.h"
+
+static const char *cuda_unavailable(void)
+{
+    return pxc_cuda_unavailable_reason();
+}
+
+/* What the kernels write for a job (as turbo.c's `produce`), or false with the reason. */
+static bool output_space(const pxc_decode_job *job, pxc_color_spec *produce, pxc_jpeg_out_space *space,
+                         pxc_err *why)
+{
+    const pxc_image_info *info = job->info;
+    const bool cmyk_src = info->color_spec == PXC_COLOR_CMYK || info->color_spec == PXC_COLOR_YCCK;
+    pxc_color_spec p;
+    if (cmyk_src)
+        p = PXC_COLOR_CMYK;
+    else if (job->out_color == PXC_COLOR_GRAY_ALPHA)
+        p = PXC_COLOR_GRAY;
+    else if (job->out_color == PXC_COLOR_CMYK) {
+        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot produce CMYK from a %s JPEG",
+                    info->num_channels == 1 ? "gray" : "three-component");
+        return false;
+    } else
+        p = job->out_color;
+    if (p == PXC_COLOR_YCBCR && info->color_spec != PXC_COLOR_YCBCR) p = PXC_COLOR_RGB;
+    switch (p) {
+    case PXC_COLOR_GRAY: *space = PXC_JPEG_OUT_GRAY; break;
+    case PXC_COLOR_RGB: *space = PXC_JPEG_OUT_RGB; break;
+    case PXC_COLOR_BGR: *space = PXC_JPEG_OUT_BGR; break;
+    case PXC_COLOR_RGBA: *space = PXC_JPEG_OUT_RGBA; break;
+    case PXC_COLOR_BGRA: *space = PXC_JPEG_OUT_BGRA; break;
+    case PXC_COLOR_YCBCR: *space = PXC_JPEG_OUT_YCBCR; break;
+    case PXC_COLOR_CMYK: *space = PXC_JPEG_OUT_CMYK; break;
+    default:
+        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU JPEG decoder cannot produce colour spec %s",
+                    pxc_color_spec_name(p));
+        return false;
+    }
+    *produce = p;
+    return true;
+}
+
+static bool cuda_can_decode(const pxc_decode_job *job, pxc_err *why)
+{
+    pxc_color_spec produce;
+    pxc_jpeg_out_space space;
+    if (job->info->precision != 8) {
+        pxc_err_set(why, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU JPEG decoder handles 8-bit JPEG only");
+        return false;
+    }
+    return output_space(job, &produce, &space, why);
+}
+
+#ifdef PXC_HAVE_CUDA
+
+/* Device buffers of one decode. */
+typedef struct dec_buffers {
+    void *coef[PXC_JPEG_MAX_COMPONENTS];
+    void *planes[PXC_JPEG_MAX_COMPONENTS];
+    void *quant;
+    void *out;
+} dec_buffers;
+
+static void free_buffers(dec_buffers *b)
+{
+    for (int i = 0; i < PXC_JPEG_MAX_COMPONENTS; i++) {
+        pxc_cuda_free(b->coef[i]);
+        pxc_cuda_free(b->planes[i]);
+    }
+    pxc_cuda_free(b->quant);
+    pxc_cuda_free(b->out);
+}
+
+/* Uploads the coefficients, runs the kernels and copies the pixels (channels u8 each) to host. */
+static pxc_status decode_on_device(const pxc_jpeg_coefs *c, pxc_jpeg_out_space space, int fancy, uint8_t *host,
+                                   size_t host_stride, size_t channels, void *stream, pxc_err *e)
+{
+    dec_buffers b;
+    memset(&b, 0, sizeof(b));
+    pxc_jpeg_gpu_image img;
+    memset(&img, 0, sizeof(img));
+    img.width = c->width;
+    img.height = c->height;
+    img.num_components = c->num_components;
+    img.colorspace = c->colorspace;
+    img.max_h_samp = c->max_h_samp;
+    img.max_v_samp = c->max_v_samp;
+    img.space = space;
+    img.fancy = fancy;
+    img.out_stride = (size_t)c->width * channels;
+    pxc_status st = pxc_cuda_malloc(&b.quant, sizeof(uint16_t) * 64 * (size_t)c->num_components, e);
+    if (st == PXC_OK) st = pxc_cuda_malloc(&b.out, img.out_stride * c->height, e);
+    for (int i = 0; i < c->num_components && st == PXC_OK; i++) {
+        const pxc_jpeg_component *k = &c->comp[i];
+        pxc_jpeg_gpu_component *g = &img.comp[i];
+        const size_t coef_bytes = (size_t)k->padded_blocks_w * k->padded_blocks_h * 64 * sizeof(int16_t);
+        g->blocks_w = k->padded_blocks_w;
+        g->blocks_h = k->padded_blocks_h;
+        g->plane_stride = (size_t)k->padded_blocks_w * 8;
+        g->width = k->width;
+        g->height = k->height;
+        g->h_samp = k->h_samp;
+        g->v_samp = k->v_samp;
+        st = pxc_cuda_malloc(&b.coef[i], coef_bytes, e);
+        if (st == PXC_OK) st = pxc_cuda_malloc(&b.planes[i], g->plane_stride * (size_t)k->padded_blocks_h * 8, e);
+        if (st == PXC_OK)
+            st = pxc_cuda_copy_2d(b.coef[i], coef_bytes, k->coef, coef_bytes, coef_bytes, 1, PXC_CUDA_H2D, stream, e);
+        if (st == PXC_OK)
+            st = pxc_cuda_copy_2d((uint16_t *)b.quant + 64 * i, 128, k->quant, 128, 128, 1, PXC_CUDA_H2D, stream, e);
+        g->coef = (const int16_t *)b.coef[i];
+        g->quant = (const uint16_t *)b.quant + 64 * i;
+        g->plane = (uint8_t *)b.planes[i];
+    }
+    img.out = (uint8_t *)b.out;
+    if (st == PXC_OK) st = pxc_cuda_error(pxc_jpeg_cuda_decode_launch(&img, stream), "the JPEG decode kernels", e);
+    if (st == PXC_OK)
+        st = pxc_cuda_copy_2d(host, host_stride, b.out, img.out_stride, img.out_stride, c->height, PXC_CUDA_D2H,
+                              stream, e);
+    if (st == PXC_OK) {
+        st = pxc_cuda_stream_sync(stream, e);
+    } else {
+        pxc_err ignored; /* queued work must end before its buffers are freed; the first error stands */
+        pxc_err_clear(&ignored);
+        pxc_cuda_stream_sync(stream, &ignored);
+    }
+    free_buffers(&b);
+    return st;
+}
+
+static pxc_status cuda_decode(pxc_decode_job *job)
+{
+    pxc_color_spec produce;
+    pxc_jpeg_out_space space;
+    if (!output_space(job, &produce, &space, job->err)) return job->err->status;
+    const int fancy = pxc_options_get_int(job->opts, "jpeg", "jpeg.cuda_hybrid", "fancy_upsampling") ? 1 : 0;
+    pxc_jpeg_coefs c;
+    memset(&c, 0, sizeof(c));
+    pxc_status st = pxc_jpeg_coefs_read_turbo(job->data, job->size, &c, job->err);
+    if (st != PXC_OK) return st;
+    if (c.width != job->info->width || c.height != job->info->height) {
+        pxc_jpeg_coefs_free(&c);
+        return pxc_err_set(job->err, PXC_ERROR_CORRUPT_DATA, "frame is %ux%u but the headers said %ux%u", c.width,
+                           c.height, job->info->width, job->info->height);
+    }
+    const size_t channels = pxc_color_spec_channels(produce);
+    const bool direct = produce == job->out_color && job->out_type == PXC_SAMPLE_U8;
+    const bool invert = produce == PXC_COLOR_CMYK && !c.adobe && job->out_color != PXC_COLOR_CMYK;
+    uint8_t *scratch = NULL;
+    size_t scratch_size = 0;
+    if (!direct) {
+        if (!pxc_mul_size((size_t)c.width * channels, c.height, &scratch_size) ||
+            !(scratch = pxc_budget_malloc(job->budget, scratch_size, job->err))) {
+            pxc_jpeg_coefs_free(&c);
+            return job->err->status ? job->err->status
+                                    : pxc_err_set(job->err, PXC_ERROR_LIMIT_EXCEEDED, "image too large");
+        }
+    }
+    void *stream = NULL;
+    st = pxc_cuda_use_device(-1, job->err);
+    if (st == PXC_OK) st = pxc_cuda_stream_create(&stream, job->err);
+    if (st == PXC_OK)
+        st = decode_on_device(&c, space, fancy, direct ? job->out : scratch,
+                              direct ? job->out_stride : (size_t)c.width * channels, channels, stream, job->err);
+    pxc_cuda_stream_destroy(stream);
+    if (st == PXC_OK && !direct) {
+        const size_t row = (size_t)c.width * channels;
+        for (uint32_t y = 0; y < c.height; y++) {
+            uint8_t *r = scratch + (size_t)y * row;
+            if (invert)
+                for (size_t k = 0; k < row; k++) r[k] = (uint8_t)(255 - r[k]);
+            pxc_convert_row(r, produce, PXC_SAMPLE_U8, job->out + (size_t)y * job->out_stride, job->out_color,
+                            job->out_type, c.width);
+        }
+    }
+    pxc_budget_free(job->budget, scratch, scratch_size);
+    pxc_jpeg_coefs_free(&c);
+    return st;
+}
+
+#else
+
+static pxc_status cuda_decode(pxc_decode_job *job)
+{
+    return pxc_err_set(job->err, PXC_ERROR_BACKEND_UNAVAILABLE, "%s", cuda_unavailable());
+}
+
+#endif
+
+const pxc_codec_impl pxc_jpeg_cuda_decoder_impl = {
+    .name = "jpeg.cuda_hybrid",
+    .kind = PXC_BACKEND_HYBRID_CPU_GPU,
+    .priority = 200,
+    .unavailable_reason = cuda_unavailable,
+    .can_decode = cuda_can_decode,
+    .decode = cuda_decode,
+};
