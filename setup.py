@@ -4,7 +4,8 @@
                        libopenjp2-7-dev, libtiff-dev, libwebp-dev)
 
 The extension carries its own copy of the C library (the same sources CMake
-builds), so the package needs no libpixcodec.so at run time.
+builds), so the package needs no libpixcodec.so at run time. It is built without CUDA (the
+GPU implementations then report that this build has no GPU support); CMake builds them.
 """
 import glob
 import os
@@ -43,7 +44,8 @@ libs = pkg_config("--libs")
 
 ext = Extension(
     "pixcodec._pixcodec",
-    sources=sources("src/core/*.c", "src/codecs/*/*.c", "src/video/*.c", "python/ext/*.c"),
+    sources=sources("src/core/*.c", "src/codecs/*/*.c", "src/codecs/*/gpu/*.c", "src/cuda/*.c", "src/video/*.c",
+                    "python/ext/*.c"),
     include_dirs=["include", "src", "python/ext"] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_GNU_SOURCE", None)],
     libraries=[f[2:] for f in libs if f.startswith("-l")] + ["m"],

@@ -176,7 +176,8 @@ static pxc_status run_chain(pxc_decoder *dec, const pxc_codec_def *codec, size_t
     pxc_err last;
     pxc_err_clear(&last);
     pxc_err_set(&last, PXC_ERROR_BACKEND_UNAVAILABLE, "no allowed backend has a %s decoder", codec->name);
-    bool tried = false;
+    bool tried = false, declined = false; /* an available implementation's decline says more than
+                                           * another implementation's absence */
     for (size_t i = 0; i < n; i++) {
         const pxc_codec_impl *impl = chain[i];
         if (!impl->decode) continue;
@@ -184,14 +185,15 @@ static pxc_status run_chain(pxc_decoder *dec, const pxc_codec_def *codec, size_t
         pxc_err_clear(&why);
         const char *reason = pxc_impl_unavailable_reason(impl);
         if (reason) {
-            if (!tried) {
+            if (!tried && !declined) {
                 pxc_err_clear(&last);
                 pxc_err_set(&last, PXC_ERROR_BACKEND_UNAVAILABLE, "%s: %s", impl->name, reason);
             }
             continue;
         }
         if (impl->can_decode && !impl->can_decode(job, &why)) {
-            if (!tried) {
+            if (!tried && !declined) {
+                declined = true;
                 pxc_err_clear(&last);
                 pxc_err_set(&last, PXC_ERROR_UNSUPPORTED_FEATURE, "%s: %s", impl->name,
                             why.msg[0] ? why.msg : "cannot decode this stream");

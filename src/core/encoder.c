@@ -149,6 +149,7 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
     pxc_err_clear(&last);
     pxc_err_set(&last, PXC_ERROR_UNSUPPORTED_FEATURE, "no allowed backend has a %s encoder", codec->name);
     bool tried = false, ok = false;
+    bool declined = false; /* an available implementation's decline says more than another's absence */
     for (size_t i = 0; i < n && !ok; i++) {
         const pxc_codec_impl *impl = chain[i];
         if (!impl->encode) continue;
@@ -156,10 +157,11 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
         pxc_err_clear(&why);
         const char *reason = pxc_impl_unavailable_reason(impl);
         if (reason || (impl->can_encode && !impl->can_encode(&job, &why))) {
-            if (!tried) {
+            if (!tried && !declined) {
                 pxc_err_clear(&last);
                 pxc_err_set(&last, reason ? PXC_ERROR_BACKEND_UNAVAILABLE : PXC_ERROR_UNSUPPORTED_FEATURE,
                             "%s: %s", impl->name, reason ? reason : (why.msg[0] ? why.msg : "cannot encode this image"));
+                declined = !reason;
             }
             continue;
         }
