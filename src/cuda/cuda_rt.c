@@ -168,6 +168,15 @@ pxc_status pxc_cuda_stream_sync(void *stream, pxc_err *e)
     return pxc_cuda_error(cudaStreamSynchronize((cudaStream_t)stream), "waiting for the CUDA stream", e);
 }
 
+pxc_status pxc_cuda_stream_finish(void *stream, pxc_status st, pxc_err *e)
+{
+    if (st == PXC_OK) return pxc_cuda_stream_sync(stream, e);
+    pxc_err ignored; /* the first error stands */
+    pxc_err_clear(&ignored);
+    pxc_cuda_stream_sync(stream, &ignored);
+    return st;
+}
+
 pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)
 {
     *stream = NULL;
@@ -277,6 +286,12 @@ pxc_status pxc_cuda_stream_sync(void *stream, pxc_err *e)
 {
     (void)stream;
     return no_cuda(e);
+}
+
+pxc_status pxc_cuda_stream_finish(void *stream, pxc_status st, pxc_err *e)
+{
+    (void)stream;
+    return st != PXC_OK ? st : no_cuda(e);
 }
 
 pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)

@@ -50,6 +50,13 @@ pxc_status pxc_cuda_memset(void *ptr, int value, size_t n, void *stream, pxc_err
 /** Waits for the work queued on @p stream. */
 pxc_status pxc_cuda_stream_sync(void *stream, pxc_err *e);
 
+/**
+ * Ends the work of one call on @p stream: waits for it and returns the result. When @p st is
+ * already an error it still waits (the queued work's buffers may only be freed afterwards) and
+ * returns @p st, keeping its message in @p e.
+ */
+pxc_status pxc_cuda_stream_finish(void *stream, pxc_status st, pxc_err *e);
+
 /** A new non-blocking stream on the current device. */
 pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e);
 void pxc_cuda_stream_destroy(void *stream);

@@ -136,13 +136,7 @@ static pxc_status decode_on_device(const pxc_jpeg_coefs *c, pxc_jpeg_out_space s
     if (st == PXC_OK)
         st = pxc_cuda_copy_2d(host, host_stride, b.out, img.out_stride, img.out_stride, c->height, PXC_CUDA_D2H,
                               stream, e);
-    if (st == PXC_OK) {
-        st = pxc_cuda_stream_sync(stream, e);
-    } else {
-        pxc_err ignored; /* queued work must end before its buffers are freed; the first error stands */
-        pxc_err_clear(&ignored);
-        pxc_cuda_stream_sync(stream, &ignored);
-    }
+    st = pxc_cuda_stream_finish(stream, st, e); /* before the buffers are freed */
     free_buffers(&b);
     return st;
 }

@@ -124,13 +124,7 @@ static pxc_status encode_on_device(pxc_encode_job *job, pxc_jpeg_coefs *c, void 
         st = pxc_cuda_copy_2d(c->comp[i].coef, b.coef_bytes[i], b.coef[i], b.coef_bytes[i], b.coef_bytes[i], 1,
                               PXC_CUDA_D2H, stream, e);
     }
-    if (st == PXC_OK) {
-        st = pxc_cuda_stream_sync(stream, e);
-    } else {
-        pxc_err ignored; /* queued work must end before its buffers are freed; the first error stands */
-        pxc_err_clear(&ignored);
-        pxc_cuda_stream_sync(stream, &ignored);
-    }
+    st = pxc_cuda_stream_finish(stream, st, e); /* before the buffers are freed */
     free_buffers(&b);
     return st;
 }

@@ -144,111 +144,48 @@ PXC_HD int pxc_jpeg_enc_sample(const pxc_jpeg_gpu_enc_image *img, int ci, uint32
 /* libjpeg's DESCALE: right shift by n rounding half up (arithmetic shift). */
 #define PXC_JFDCT_DESCALE(x, n) (((x) + ((int32_t)1 << ((n) - 1))) >> (n))
 
-/* The accurate integer forward DCT of one level-shifted 8x8 block in place, row-major. Outputs
- * are scaled up by 8 like libjpeg's (the quantiser divides by 8 * step). Pass-1 results are
- * kept as 16-bit values, as libjpeg-turbo's DCTELEM (they always fit). */
+/* One 1-D pass of libjpeg's accurate integer forward DCT over the 8 values d[0], d[step], ...,
+ * d[7 * step], in place. Pass 1 (rows, first) scales the results up by 2^PASS1_BITS and keeps them
+ * as 16-bit values, as libjpeg-turbo's DCTELEM (they always fit); pass 2 (columns) removes that
+ * scaling again. */
+PXC_HD void pxc_jpeg_fdct_pass(int32_t *d, int step, int first)
+{
+    const int cb = PXC_JFDCT_CONST_BITS, p1 = PXC_JFDCT_PASS1_BITS;
+    const int32_t tmp0 = d[0] + d[7 * step], tmp7 = d[0] - d[7 * step];
+    const int32_t tmp1 = d[step] + d[6 * step], tmp6 = d[step] - d[6 * step];
+    const int32_t tmp2 = d[2 * step] + d[5 * step], tmp5 = d[2 * step] - d[5 * step];
+    const int32_t tmp3 = d[3 * step] + d[4 * step], tmp4 = d[3 * step] - d[4 * step];
+    const int32_t tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3;
+    const int32_t tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+    const int n = first ? cb - p1 : cb + p1; /* descaling of the multiplied outputs */
+    int32_t o[8];
+
+    /* even part */
+    o[0] = first ? (tmp10 + tmp11) * (1 << p1) : PXC_JFDCT_DESCALE(tmp10 + tmp11, p1);
+    o[4] = first ? (tmp10 - tmp11) * (1 << p1) : PXC_JFDCT_DESCALE(tmp10 - tmp11, p1);
+    const int32_t z = (tmp12 + tmp13) * 4433;
+    o[2] = PXC_JFDCT_DESCALE(z + tmp13 * 6270, n);
+    o[6] = PXC_JFDCT_DESCALE(z + tmp12 * -15137, n);
+
+    /* odd part */
+    const int32_t z5 = (tmp4 + tmp6 + tmp5 + tmp7) * 9633;
+    const int32_t z1 = (tmp4 + tmp7) * -7373, z2 = (tmp5 + tmp6) * -20995;
+    const int32_t z3 = (tmp4 + tmp6) * -16069 + z5, z4 = (tmp5 + tmp7) * -3196 + z5;
+    o[7] = PXC_JFDCT_DESCALE(tmp4 * 2446 + z1 + z3, n);
+    o[5] = PXC_JFDCT_DESCALE(tmp5 * 16819 + z2 + z4, n);
+    o[3] = PXC_JFDCT_DESCALE(tmp6 * 25172 + z2 + z3, n);
+    o[1] = PXC_JFDCT_DESCALE(tmp7 * 12299 + z1 + z4, n);
+
+    for (int k = 0; k < 8; k++) d[k * step] = first ? (int16_t)o[k] : o[k];
+}
+
+/* The accurate integer forward DCT of one level-shifted 8x8 block in place, row-major
+ * (jfdctint.c jpeg_fdct_islow: rows, then columns). Outputs are scaled up by 8 like libjpeg's
+ * (the quantiser divides by 8 * step). */
 PXC_HD void pxc_jpeg_fdct_islow(int32_t *data)
 {
-    int32_t tmp0, tmp1, tmp2, tmp3, tmp4, tmp5, tmp6, tmp7;
-    int32_t tmp10, tmp11, tmp12, tmp13;
-    int32_t z1, z2, z3, z4, z5;
-    const int cb = PXC_JFDCT_CONST_BITS, p1 = PXC_JFDCT_PASS1_BITS;
-
-    /* pass 1: rows */
-    for (int r = 0; r < 8; r++) {
-        int32_t *d = data + r * 8;
-        tmp0 = d[0] + d[7];
-        tmp7 = d[0] - d[7];
-        tmp1 = d[1] + d[6];
-        tmp6 = d[1] - d[6];
-        tmp2 = d[2] + d[5];
-        tmp5 = d[2] - d[5];
-        tmp3 = d[3] + d[4];
-        tmp4 = d[3] - d[4];
-
-        tmp10 = tmp0 + tmp3;
-        tmp13 = tmp0 - tmp3;
-        tmp11 = tmp1 + tmp2;
-        tmp12 = tmp1 - tmp2;
-
-        d[0] = (int16_t)((tmp10 + tmp11) * (1 << p1));
-        d[4] = (int16_t)((tmp10 - tmp11) * (1 << p1));
-
-        z1 = (tmp12 + tmp13) * 4433;
-        d[2] = (int16_t)PXC_JFDCT_DESCALE(z1 + tmp13 * 6270, cb - p1);
-        d[6] = (int16_t)PXC_JFDCT_DESCALE(z1 + tmp12 * -15137, cb - p1);
-
-        z1 = tmp4 + tmp7;
-        z2 = tmp5 + tmp6;
-        z3 = tmp4 + tmp6;
-        z4 = tmp5 + tmp7;
-        z5 = (z3 + z4) * 9633;
-
-        tmp4 = tmp4 * 2446;
-        tmp5 = tmp5 * 16819;
-        tmp6 = tmp6 * 25172;
-        tmp7 = tmp7 * 12299;
-        z1 = z1 * -7373;
-        z2 = z2 * -20995;
-        z3 = z3 * -16069;
-        z4 = z4 * -3196;
-
-        z3 += z5;
-        z4 += z5;
-
-        d[7] = (int16_t)PXC_JFDCT_DESCALE(tmp4 + z1 + z3, cb - p1);
-        d[5] = (int16_t)PXC_JFDCT_DESCALE(tmp5 + z2 + z4, cb - p1);
-        d[3] = (int16_t)PXC_JFDCT_DESCALE(tmp6 + z2 + z3, cb - p1);
-        d[1] = (int16_t)PXC_JFDCT_DESCALE(tmp7 + z1 + z4, cb - p1);
-    }
-
-    /* pass 2: columns */
-    for (int c = 0; c < 8; c++) {
-        int32_t *d = data + c;
-        tmp0 = d[8 * 0] + d[8 * 7];
-        tmp7 = d[8 * 0] - d[8 * 7];
-        tmp1 = d[8 * 1] + d[8 * 6];
-        tmp6 = d[8 * 1] - d[8 * 6];
-        tmp2 = d[8 * 2] + d[8 * 5];
-        tmp5 = d[8 * 2] - d[8 * 5];
-        tmp3 = d[8 * 3] + d[8 * 4];
-        tmp4 = d[8 * 3] - d[8 * 4];
-
-        tmp10 = tmp0 + tmp3;
-        tmp13 = tmp0 - tmp3;
-        tmp11 = tmp1 + tmp2;
-        tmp12 = tmp1 - tmp2;
-
-        d[8 * 0] = PXC_JFDCT_DESCALE(tmp10 + tmp11, p1);
-        d[8 * 4] = PXC_JFDCT_DESCALE(tmp10 - tmp11, p1);
-
-        z1 = (tmp12 + tmp13) * 4433;
-        d[8 * 2] = PXC_JFDCT_DESCALE(z1 + tmp13 * 6270, cb + p1);
-        d[8 * 6] = PXC_JFDCT_DESCALE(z1 + tmp12 * -15137, cb + p1);
-
-        z1 = tmp4 + tmp7;
-        z2 = tmp5 + tmp6;
-        z3 = tmp4 + tmp6;
-        z4 = tmp5 + tmp7;
-        z5 = (z3 + z4) * 9633;
-
-        tmp4 = tmp4 * 2446;
-        tmp5 = tmp5 * 16819;
-        tmp6 = tmp6 * 25172;
-        tmp7 = tmp7 * 12299;
-        z1 = z1 * -7373;
-        z2 = z2 * -20995;
-        z3 = z3 * -16069;
-        z4 = z4 * -3196;
-
-        z3 += z5;
-        z4 += z5;
-
-        d[8 * 7] = PXC_JFDCT_DESCALE(tmp4 + z1 + z3, cb + p1);
-        d[8 * 5] = PXC_JFDCT_DESCALE(tmp5 + z2 + z4, cb + p1);
-        d[8 * 3] = PXC_JFDCT_DESCALE(tmp6 + z2 + z3, cb + p1);
-        d[8 * 1] = PXC_JFDCT_DESCALE(tmp7 + z1 + z4, cb + p1);
-    }
+    for (int r = 0; r < 8; r++) pxc_jpeg_fdct_pass(data + r * 8, 1, 1);
+    for (int c = 0; c < 8; c++) pxc_jpeg_fdct_pass(data + c, 8, 0);
 }
 
 /* ---- quantisation (jcdctmgr.c compute_reciprocal + quantize / jsimd_quantize) ---- */
