@@ -41,6 +41,7 @@ typedef struct pxc_decode_job {
     size_t out_stride;              /* bytes between rows */
     pxc_budget *budget;             /* for working memory */
     pxc_err *err;                   /* set on failure */
+    int device_id;                  /* the decoder's GPU (-1: the calling thread's current one) */
 } pxc_decode_job;
 
 /** Everything an encode implementation needs for one image. */
@@ -54,6 +55,7 @@ typedef struct pxc_encode_job {
     pxc_outbuf *out;                /* append the code stream here */
     pxc_budget *budget;
     pxc_err *err;
+    int device_id;                  /* the encoder's GPU (-1: the calling thread's current one) */
 } pxc_encode_job;
 
 typedef struct pxc_codec_impl {

@@ -267,7 +267,7 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     pxc_decode_job job = {.ctx = dec->c.ctx, .data = stream->data, .size = stream->size, .info = info,
                           .params = p, .opts = dec->c.opts, .out_color = color,
                           .out_channels = want.num_channels, .out_type = want.sample_type,
-                          .budget = &budget, .err = e};
+                          .budget = &budget, .err = e, .device_id = dec->c.device_id};
     if (staged) {
         if (!pxc_mul3_size(info->width, want.num_channels, es, &stage_stride) ||
             !pxc_mul_size(stage_stride, info->height, &stage_size) ||

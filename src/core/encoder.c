@@ -142,7 +142,7 @@ static pxc_status encode_one(pxc_encoder *enc, const pxc_image *image, const pxc
     pxc_outbuf out;
     pxc_outbuf_init(&out, &budget);
     pxc_encode_job job = {.ctx = enc->c.ctx, .desc = &hwc, .pixels = pixels, .params = p, .opts = enc->c.opts,
-                          .out = &out, .budget = &budget, .err = e};
+                          .out = &out, .budget = &budget, .err = e, .device_id = enc->c.device_id};
     const pxc_codec_impl *chain[PXC_MAX_CHAIN];
     size_t n = pxc_backend_set_chain(&enc->c.backends, first_backend, codec, chain, PXC_MAX_CHAIN);
     pxc_err last;

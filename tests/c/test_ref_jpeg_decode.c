@@ -63,6 +63,10 @@ typedef struct enc_cfg {
     int content;       /* 0 gradient, 1 noise, 2 photo-like */
 } enc_cfg;
 
+/* A scan script encode_pixels uses when set (run_unrefined). */
+static const jpeg_scan_info *g_scans;
+static int g_num_scans;
+
 static uint32_t rng_state = 12345;
 
 /* Fills w x h pixels of nch samples with the content kind of @p cfg. */
@@ -127,6 +131,10 @@ static unsigned char *encode_pixels(const enc_cfg *cfg, const uint8_t *px, int n
     ci.arith_code = cfg->arith ? TRUE : FALSE;
     ci.restart_interval = (unsigned int)cfg->restart;
     if (cfg->progressive) jpeg_simple_progression(&ci);
+    if (g_scans) {
+        ci.scan_info = g_scans;
+        ci.num_scans = g_num_scans;
+    }
     jpeg_start_compress(&ci, TRUE);
     while (ci.next_scanline < ci.image_height) {
         JSAMPROW row = (JSAMPROW)(px + (size_t)ci.next_scanline * cfg->w * (size_t)nch);
@@ -289,6 +297,7 @@ static void run_cfg(const enc_cfg *cfg)
     if (pxc_jpeg_coefs_read_turbo(jpg, size, &c, &err) == PXC_OK) {
         CHECK(c.width == cfg->w && c.height == cfg->h);
         CHECK(c.progressive == (cfg->progressive ? 1 : 0));
+        CHECK(c.unrefined == 0); /* libjpeg's progression refines every coefficient */
         CHECK(c.restart_interval == (uint32_t)cfg->restart);
         int want_cs = cfg->jcs == JCS_GRAYSCALE ? PXC_JPEG_CS_GRAY
                       : cfg->jcs == JCS_YCbCr   ? PXC_JPEG_CS_YCBCR
@@ -567,6 +576,72 @@ static void run_all_images(void)
     for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) run_cfg(&extra[i]);
 }
 
+/*
+ * Progressive streams whose scans leave low coefficients unrefined or unsent: the reader flags
+ * them (libjpeg block-smooths them when decoding to pixels, and the GPU decoder leaves them to
+ * the CPU), and without the flag the GPU stages would differ from libjpeg on them.
+ */
+static void run_unrefined(void)
+{
+    /* DC in full, then AC 1..63 of each component with the last bit never refined */
+    static const jpeg_scan_info coarse_ac[] = {
+        {3, {0, 1, 2, 0}, 0, 0, 0, 0}, {1, {0, 0, 0, 0}, 1, 63, 0, 1},
+        {1, {1, 0, 0, 0}, 1, 63, 0, 1}, {1, {2, 0, 0, 0}, 1, 63, 0, 1}};
+    /* DC and AC 1..5 only: coefficients 6..9 never sent (flagged; libjpeg-turbo 2.1 smooths these
+     * only when AC 1..5 are missing too, so the flag is on the safe side here) */
+    static const jpeg_scan_info low_ac[] = {
+        {3, {0, 1, 2, 0}, 0, 0, 0, 0}, {1, {0, 0, 0, 0}, 1, 5, 0, 0},
+        {1, {1, 0, 0, 0}, 1, 5, 0, 0}, {1, {2, 0, 0, 0}, 1, 5, 0, 0}};
+    /* every coefficient, in two refinement steps: fully refined, not flagged */
+    static const jpeg_scan_info refined[] = {
+        {3, {0, 1, 2, 0}, 0, 0, 0, 1}, {1, {0, 0, 0, 0}, 1, 63, 0, 1}, {1, {1, 0, 0, 0}, 1, 63, 0, 1},
+        {1, {2, 0, 0, 0}, 1, 63, 0, 1}, {3, {0, 1, 2, 0}, 0, 0, 1, 0}, {1, {0, 0, 0, 0}, 1, 63, 1, 0},
+        {1, {1, 0, 0, 0}, 1, 63, 1, 0}, {1, {2, 0, 0, 0}, 1, 63, 1, 0}};
+    const struct {
+        const jpeg_scan_info *scans;
+        int n, unrefined, smoothed;
+    } cases[] = {{coarse_ac, 4, 1, 1}, {low_ac, 4, 1, 0}, {refined, 8, 0, 0}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        enc_cfg cfg;
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.w = 96;
+        cfg.h = 80;
+        cfg.jcs = JCS_YCbCr;
+        cfg.quality = 60;
+        cfg.content = 2;
+        g_scans = cases[i].scans;
+        g_num_scans = cases[i].n;
+        char why[JMSG_LENGTH_MAX] = "";
+        unsigned long size;
+        unsigned char *jpg = encode(&cfg, &size, why);
+        g_scans = NULL;
+        CHECK_MSG(jpg != NULL, "scan script %zu: libjpeg cannot encode: %s", i, why);
+        if (!jpg) continue;
+        pxc_jpeg_coefs c;
+        pxc_err err;
+        memset(&err, 0, sizeof(err));
+        CHECK(pxc_jpeg_coefs_read_turbo(jpg, size, &c, &err) == PXC_OK);
+        CHECK_MSG(c.progressive == 1 && c.unrefined == cases[i].unrefined, "scan script %zu: unrefined %d", i,
+                  c.unrefined);
+        if (cases[i].unrefined) {
+            /* libjpeg's block smoothing changes the pixels: our stages without it differ */
+            const size_t n = (size_t)c.width * c.height * 3;
+            uint8_t *a = (uint8_t *)malloc(n), *b = (uint8_t *)malloc(n);
+            CHECK(libjpeg_decode(jpg, size, PXC_JPEG_OUT_RGB, 1, a, why) == 0);
+            CHECK(pxc_jpeg_ref_decode(&c, PXC_JPEG_OUT_RGB, 1, b, (size_t)c.width * 3, &err) == PXC_OK);
+            const int changed = memcmp(a, b, n) != 0;
+            printf("scan script %zu: libjpeg's block smoothing %s\n", i, changed ? "changes pixels" : "changes nothing");
+            if (cases[i].smoothed) CHECK_MSG(changed, "scan script %zu: block smoothing changed nothing", i);
+            free(a);
+            free(b);
+        } else {
+            compare_jpeg("two-step refinement", jpg, size, 1);
+        }
+        pxc_jpeg_coefs_free(&c);
+        free(jpg);
+    }
+}
+
 /* Runs the test again in a child process with libjpeg-turbo's SIMD disabled; returns its exit status. */
 static int run_child_without_simd(char **argv)
 {
@@ -590,6 +665,7 @@ int main(int argc, char **argv)
     const char *force = getenv("JSIMD_FORCENONE");
     const int simd = !(force && strcmp(force, "1") == 0);
     run_all_images();
+    run_unrefined();
     run_range_tests(simd);
     run_bad_input();
     printf("test_ref_jpeg_decode (%s): %d images, %d image/space/upsampling comparisons, %d exact\n",

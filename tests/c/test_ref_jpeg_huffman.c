@@ -17,6 +17,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "codecs/jpeg/gpu/decode_ref.h"
 #include "codecs/jpeg/gpu/huffman_ref.h"
 #include "test.h"
 
@@ -253,6 +254,75 @@ static int libjpeg_compare(const uint8_t *buf, size_t size, const pxc_jpeg_coefs
 
 /* ---- tests --------------------------------------------------------------------- */
 
+/*
+ * libjpeg's pixels of buf (ISLOW, fancy upsampling on or off) in RGB, or as stored for gray and
+ * CMYK / YCCK (CMYK out), into out (malloc'ed, *nch samples per pixel); NULL on error.
+ */
+static uint8_t *libjpeg_pixels(const uint8_t *buf, size_t size, int fancy, int *nch)
+{
+    struct jpeg_decompress_struct d;
+    test_jerr e;
+    memset(&e, 0, sizeof(e));
+    d.err = jpeg_std_error(&e.pub);
+    e.pub.error_exit = jerr_exit;
+    e.pub.emit_message = jerr_message;
+    uint8_t *volatile out = NULL;
+    if (setjmp(e.jump)) {
+        jpeg_destroy_decompress(&d);
+        free(out);
+        return NULL;
+    }
+    jpeg_create_decompress(&d);
+    jpeg_mem_src(&d, buf, (unsigned long)size);
+    jpeg_read_header(&d, TRUE);
+    d.out_color_space = d.num_components == 1 ? JCS_GRAYSCALE : d.num_components == 4 ? JCS_CMYK : JCS_RGB;
+    d.dct_method = JDCT_ISLOW;
+    d.do_fancy_upsampling = fancy ? TRUE : FALSE;
+    jpeg_start_decompress(&d);
+    *nch = d.output_components;
+    const size_t row = (size_t)d.output_width * (size_t)d.output_components;
+    out = (uint8_t *)malloc(row * d.output_height);
+    if (!out) longjmp(e.jump, 1);
+    while (d.output_scanline < d.output_height) {
+        JSAMPROW r = out + (size_t)d.output_scanline * row;
+        jpeg_read_scanlines(&d, &r, 1);
+    }
+    jpeg_finish_decompress(&d);
+    jpeg_destroy_decompress(&d);
+    return out;
+}
+
+/*
+ * The GPU_ONLY decoder's path on the CPU: these coefficients (from the Huffman reference) through
+ * the decode stages' reference must give libjpeg's own pixels, in both upsampling modes.
+ */
+static long n_pixel_checks;
+static void check_pixels(const uint8_t *jpg, size_t size, const pxc_jpeg_coefs *co, const char *name)
+{
+    for (int fancy = 0; fancy < 2; fancy++) {
+        int nch = 0;
+        uint8_t *want = libjpeg_pixels(jpg, size, fancy, &nch);
+        CHECK_MSG(want != NULL, "%s: libjpeg cannot decode the pixels", name);
+        if (!want) continue;
+        const pxc_jpeg_out_space space = nch == 1 ? PXC_JPEG_OUT_GRAY : nch == 4 ? PXC_JPEG_OUT_CMYK : PXC_JPEG_OUT_RGB;
+        const size_t n = (size_t)co->width * co->height * (size_t)nch;
+        uint8_t *got = (uint8_t *)malloc(n ? n : 1);
+        pxc_err err;
+        pxc_err_clear(&err);
+        pxc_status st = got ? pxc_jpeg_ref_decode(co, space, fancy, got, (size_t)co->width * (size_t)nch, &err)
+                            : PXC_ERROR_OUT_OF_MEMORY;
+        CHECK_MSG(st == PXC_OK, "%s: decode stages: %s", name, err.msg);
+        if (st == PXC_OK) {
+            size_t diff = 0;
+            for (size_t i = 0; i < n; i++) diff += got[i] != want[i];
+            CHECK_MSG(diff == 0, "%s fancy=%d: %zu of %zu samples differ from libjpeg", name, fancy, diff, n);
+            n_pixel_checks++;
+        }
+        free(got);
+        free(want);
+    }
+}
+
 static long n_images, n_decodes, n_unsupported, n_variants, n_var_err, n_var_ok, n_var_lib_only_ok;
 
 /* Encodes p, decodes with every subsequence size, compares with libjpeg. */
@@ -279,6 +349,12 @@ static void check_image(const img_params *p)
         CHECK(lib_ok);
         CHECK_MSG(mismatch == 0, "%dx%d %s q%d opt%d rst%d pat%d sub %zu: %ld differences", p->w, p->h,
                   cs_names[p->cs], p->quality, p->optimize, p->rst, p->pattern, subs[s], mismatch);
+        if (s == 1) {
+            char name[96];
+            snprintf(name, sizeof(name), "%dx%d %s q%d opt%d rst%d pat%d", p->w, p->h, cs_names[p->cs], p->quality,
+                     p->optimize, p->rst, p->pattern);
+            check_pixels(jpg, size, &co, name);
+        }
         n_decodes++;
         free_coefs(&co);
     }
@@ -423,6 +499,7 @@ int main(void)
     check_refused(MODE_MULTISCAN, CS_444, "multi-scan", PXC_ERROR_UNSUPPORTED_FEATURE);
     check_12bit();
     check_damage();
+    printf("jpeg huffman ref + decode stages: %ld pixel decodes equal to libjpeg's\n", n_pixel_checks);
     printf("jpeg huffman ref: %ld images, %ld decodes equal to libjpeg, %ld refusals checked, %ld damaged variants "
            "(%ld errors [%ld of them libjpeg decodes cleanly], %ld decoded equal to libjpeg)\n",
            n_images, n_decodes, n_unsupported, n_variants, n_var_err, n_var_lib_only_ok, n_var_ok);

@@ -6,7 +6,8 @@
 
 extern const pxc_codec_impl pxc_jpeg_turbo_impl;
 extern const pxc_codec_impl pxc_jpeg_cuda_encoder_impl; /* gpu/cuda_encode.c */
-extern const pxc_codec_impl pxc_jpeg_cuda_decoder_impl; /* gpu/cuda_decode.c */
+extern const pxc_codec_impl pxc_jpeg_cuda_decoder_impl;     /* gpu/cuda_decode.c, HYBRID_CPU_GPU */
+extern const pxc_codec_impl pxc_jpeg_cuda_gpu_decoder_impl; /* gpu/cuda_decode.c, GPU_ONLY */
 
 /* Default limit on progressive scans (hostile files with thousands of scans). */
 #define PXC_JPEG_DEFAULT_MAX_SCANS 500

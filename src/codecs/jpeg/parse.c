@@ -142,6 +142,7 @@ static const pxc_option_def jpeg_options[] = {
 
 /* the CPU first: the GPU implementations run when their backend kinds are asked for */
 static const pxc_codec_impl *const jpeg_impls[] = {&pxc_jpeg_turbo_impl, &pxc_jpeg_cuda_decoder_impl,
+                                                      &pxc_jpeg_cuda_gpu_decoder_impl,
                                                       &pxc_jpeg_cuda_encoder_impl};
 
 const pxc_codec_def pxc_codec_jpeg = {

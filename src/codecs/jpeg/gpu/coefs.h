@@ -51,6 +51,10 @@ typedef struct pxc_jpeg_coefs {
     int adobe;                    /* an Adobe APP14 marker was present (CMYK / YCCK stored inverted) */
     int max_h_samp, max_v_samp;
     int progressive;              /* the coefficients came from a progressive stream */
+    int unrefined;                /* progressive, and the scans left one of the first ten coefficients
+                                   * (zigzag order) of a component short of full precision or never
+                                   * sent it: libjpeg then smooths blocks when decoding to pixels
+                                   * (do_block_smoothing), which the GPU stages do not */
     uint32_t restart_interval;    /* MCUs between restart markers (0: none) */
     pxc_jpeg_component comp[PXC_JPEG_MAX_COMPONENTS];
 } pxc_jpeg_coefs;

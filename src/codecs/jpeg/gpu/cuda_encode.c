@@ -143,7 +143,7 @@ static pxc_status cuda_encode(pxc_encode_job *job)
     pxc_status st = pxc_jpeg_enc_geometry(d->width, d->height, (int)d->num_channels, gray_out, h, v, q, &c, job->err);
     if (st != PXC_OK) return st;
     void *stream = NULL;
-    st = pxc_cuda_use_device(-1, job->err);
+    st = pxc_cuda_use_device(job->device_id, job->err);
     if (st == PXC_OK) st = pxc_cuda_stream_create(&stream, job->err);
     if (st == PXC_OK) st = encode_on_device(job, &c, stream);
     pxc_cuda_stream_destroy(stream);

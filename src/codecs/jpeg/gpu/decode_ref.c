@@ -148,6 +148,13 @@ static pxc_status coefs_read_body(coefs_state *s, const uint8_t *data, size_t si
     out->max_h_samp = ci->max_h_samp_factor;
     out->max_v_samp = ci->max_v_samp_factor;
     out->progressive = ci->progressive_mode ? 1 : 0;
+    /* libjpeg's smoothing_ok looks at coef_bits of the first ten coefficients (libjpeg-turbo 2.1;
+     * six before): 0 = fully refined, -1 = never sent, > 0 = bits still missing */
+    out->unrefined = 0;
+    if (ci->progressive_mode && ci->coef_bits)
+        for (int c = 0; c < ci->num_components; c++)
+            for (int k = 0; k < 10; k++)
+                if (ci->coef_bits[c][k] != 0) out->unrefined = 1;
     out->restart_interval = ci->restart_interval;
 
     for (int c = 0; c < ci->num_components; c++) {
