@@ -2,7 +2,6 @@
 Huffman coding on the CPU) writes exactly the bytes the CPU encoder (libjpeg-turbo) writes for the
 same image and parameters: both follow libjpeg-turbo's arithmetic (tests/c/test_ref_jpeg_encode
 checks the shared CPU reference bit for bit)."""
-import numpy as np
 import pytest
 
 import pyhelpers as H
