@@ -37,8 +37,10 @@ typedef struct pxc_decode_job {
     pxc_color_spec out_color;       /* GRAY, GRAY_ALPHA, RGB, BGR, RGBA, BGRA, YCBCR or CMYK */
     uint32_t out_channels;          /* = pxc_color_spec_channels(out_color) */
     pxc_sample_type out_type;
-    uint8_t *out;                   /* first row */
+    uint8_t *out;                   /* first row; device memory when out_on_device */
     size_t out_stride;              /* bytes between rows */
+    bool out_on_device;             /* out is in device memory (given only to implementations with
+                                     * device_output; the others write host memory the core uploads) */
     pxc_budget *budget;             /* for working memory */
     pxc_err *err;                   /* set on failure */
     int device_id;                  /* the decoder's GPU (-1: the calling thread's current one) */
@@ -68,6 +70,7 @@ typedef struct pxc_codec_impl {
      * can_decode returns false with err set to say why it declines. */
     bool (*can_decode)(const pxc_decode_job *job, pxc_err *why);
     pxc_status (*decode)(pxc_decode_job *job);
+    bool device_output;        /* decode can write job->out in device memory (out_on_device) */
     /* Encoding: same conventions. */
     bool (*can_encode)(const pxc_encode_job *job, pxc_err *why);
     pxc_status (*encode)(pxc_encode_job *job);

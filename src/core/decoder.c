@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convert.h"
+#include "cuda/cuda_rt.h"
 #include "internal.h"
 
 #define PXC_MAX_CHAIN 32
@@ -167,6 +168,28 @@ pxc_status pxc_decoder_output_desc(pxc_decoder *dec, pxc_code_stream *stream, co
     return pxc_last_error_store(&dec->c.last_error, &e);
 }
 
+/* Runs @p impl, which writes host memory only, for a job whose output is in device memory: into
+ * a host buffer, then uploaded. */
+static pxc_status decode_via_host(const pxc_codec_impl *impl, pxc_decode_job *job)
+{
+    const uint32_t w = job->info->width, h = job->info->height;
+    size_t row, n;
+    if (!pxc_mul3_size(w, job->out_channels, pxc_sample_size(job->out_type), &row) || !pxc_mul_size(row, h, &n))
+        return pxc_err_set(job->err, PXC_ERROR_LIMIT_EXCEEDED, "image too large to stage");
+    uint8_t *host = pxc_budget_malloc(job->budget, n, job->err);
+    if (!host) return job->err->status ? job->err->status : pxc_err_set(job->err, PXC_ERROR_OUT_OF_MEMORY, "out of memory");
+    pxc_decode_job j = *job;
+    j.out = host;
+    j.out_stride = row;
+    j.out_on_device = false;
+    pxc_status st = impl->decode(&j);
+    if (st == PXC_OK) st = pxc_cuda_use_device(job->device_id, job->err);
+    if (st == PXC_OK) st = pxc_cuda_copy_2d(job->out, job->out_stride, host, row, row, h, PXC_CUDA_H2D, NULL, job->err);
+    if (st == PXC_OK) st = pxc_cuda_stream_finish(NULL, st, job->err);
+    pxc_budget_free(job->budget, host, n);
+    return st;
+}
+
 /* Tries each implementation of the chain until one succeeds or a failure is final. */
 static pxc_status run_chain(pxc_decoder *dec, const pxc_codec_def *codec, size_t first_backend,
                             pxc_decode_job *job, pxc_backend_kind *used)
@@ -202,7 +225,7 @@ static pxc_status run_chain(pxc_decoder *dec, const pxc_codec_def *codec, size_t
         }
         tried = true;
         pxc_err_clear(job->err);
-        pxc_status st = impl->decode(job);
+        pxc_status st = job->out_on_device && !impl->device_output ? decode_via_host(impl, job) : impl->decode(job);
         if (st == PXC_OK) {
             *used = impl->kind;
             return PXC_OK;
@@ -238,11 +261,15 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     pxc_budget_init(&budget, lim);
     pxc_image *img = *image;
     bool allocated = false;
+    const bool to_device = img && img->desc.buffer_kind == PXC_BUFFER_DEVICE;
     if (img) {
         const pxc_image_desc *have = &img->desc;
-        if (have->buffer_kind != PXC_BUFFER_HOST)
-            return pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE,
-                               "output image is in device memory; this build decodes to host memory only");
+        const char *no_gpu = to_device ? pxc_cuda_unavailable_reason() : NULL;
+        if (no_gpu)
+            return pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE, "output image is in device memory, but %s", no_gpu);
+        if (have->buffer_kind != PXC_BUFFER_HOST && !to_device)
+            return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "output image has an unknown buffer kind %d",
+                               (int)have->buffer_kind);
         if (have->width != want.width || have->height != want.height || have->num_channels != want.num_channels ||
             have->sample_type != want.sample_type || have->layout != want.layout)
             return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT,
@@ -260,14 +287,23 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     }
 
     /* The implementation writes the image as stored, interleaved; orientation and
-     * planar layout need a staging buffer. */
+     * planar layout need a staging buffer (on the host, then uploaded for a device image). */
     bool staged = orientation != 1 || want.layout != PXC_LAYOUT_HWC;
     size_t es = pxc_sample_size(want.sample_type), stage_stride = 0, stage_size = 0;
     uint8_t *stage = NULL;
+    pxc_image *host_img = NULL; /* the staged result of a device image before its upload */
     pxc_decode_job job = {.ctx = dec->c.ctx, .data = stream->data, .size = stream->size, .info = info,
                           .params = p, .opts = dec->c.opts, .out_color = color,
                           .out_channels = want.num_channels, .out_type = want.sample_type,
                           .budget = &budget, .err = e, .device_id = dec->c.device_id};
+    if (to_device) job.device_id = img->desc.device_id; /* work where the output lives */
+    if (staged && to_device) {
+        if (pxc_budget_take(&budget, total, e) != PXC_OK) goto fail;
+        if (!(host_img = pxc_image_new_owned(dec->c.ctx, &want, total))) {
+            pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory allocating %zu bytes for the image", total);
+            goto fail;
+        }
+    }
     if (staged) {
         if (!pxc_mul3_size(info->width, want.num_channels, es, &stage_stride) ||
             !pxc_mul_size(stage_stride, info->height, &stage_size) ||
@@ -280,17 +316,23 @@ static pxc_status decode_one(pxc_decoder *dec, pxc_code_stream *stream, const px
     } else {
         job.out = img->data;
         job.out_stride = img->desc.row_stride;
+        job.out_on_device = to_device;
     }
     if (run_chain(dec, stream->codec, first_backend, &job, used) != PXC_OK) goto fail;
     if (staged) {
+        pxc_image *dst = host_img ? host_img : img;
         pxc_orient_copy(stage, stage_stride, info->width, info->height, want.num_channels, want.sample_type,
-                        orientation, img->data, &img->desc);
+                        orientation, dst->data, &dst->desc);
         pxc_budget_free(&budget, stage, stage_size);
+        stage = NULL;
+        if (host_img && pxc_image_upload(img, host_img, e) != PXC_OK) goto fail;
+        pxc_image_destroy(host_img);
     }
     *image = img;
     return PXC_OK;
 
 fail:
+    pxc_image_destroy(host_img);
     pxc_budget_free(&budget, stage, stage_size);
     if (allocated) pxc_image_destroy(img);
     return e->status;

@@ -280,6 +280,20 @@ pxc_status pxc_image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kin
     return PXC_OK;
 }
 
+pxc_status pxc_image_upload(pxc_image *dst, const pxc_image *src, pxc_err *e)
+{
+    const pxc_image_desc *sd = &src->desc, *dd = &dst->desc;
+    if (sd->buffer_kind != PXC_BUFFER_HOST || dd->buffer_kind != PXC_BUFFER_DEVICE || sd->width != dd->width ||
+        sd->height != dd->height || sd->num_channels != dd->num_channels || sd->sample_type != dd->sample_type ||
+        sd->layout != dd->layout)
+        return pxc_err_set(e, PXC_ERROR_INTERNAL, "pxc_image_upload: images do not match");
+    if (pxc_cuda_use_device(dd->device_id, e) != PXC_OK) return e->status;
+    size_t rows, row_bytes;
+    image_rows(sd, &rows, &row_bytes);
+    pxc_status st = copy_planes(dst, src, rows, row_bytes, PXC_CUDA_H2D, NULL, e);
+    return pxc_cuda_stream_finish(NULL, st, e);
+}
+
 const pxc_image_desc *pxc_image_get_desc(const pxc_image *img)
 {
     return img ? &img->desc : NULL;

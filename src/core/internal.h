@@ -80,6 +80,10 @@ struct pxc_image {
 /* Creates an image owning a buffer from the context's cache; NULL when out of memory. */
 pxc_image *pxc_image_new_owned(pxc_context *ctx, const pxc_image_desc *resolved, size_t total);
 
+/* Copies the samples of host image @p src into device image @p dst of the same shape, type and
+ * layout; returns once they are there. */
+pxc_status pxc_image_upload(pxc_image *dst, const pxc_image *src, pxc_err *e);
+
 /* ---- backend selection shared by decoder and encoder (dispatch.c) ---- */
 
 typedef struct pxc_backend_set {

@@ -189,11 +189,12 @@ static pxc_status huffman_on_device(const uint8_t *data, size_t size, gpu_huffma
     return st;
 }
 
-/* Runs the stages on @p stream and copies the pixels (channels u8 each) to host; h: Huffman
- * decoding on the GPU (the coefficients of c are NULL), or NULL (c holds them). */
+/* Runs the stages on @p stream and copies the pixels (channels u8 each) to dst (host memory, or
+ * device memory when dst_kind is D2D); h: Huffman decoding on the GPU (the coefficients of c are
+ * NULL), or NULL (c holds them). */
 static pxc_status decode_on_device(const uint8_t *data, size_t size, gpu_huffman *h, const pxc_jpeg_coefs *c,
-                                   pxc_jpeg_out_space space, int fancy, uint8_t *host, size_t host_stride,
-                                   size_t channels, void *stream, pxc_err *e)
+                                   pxc_jpeg_out_space space, int fancy, uint8_t *dst, size_t dst_stride,
+                                   pxc_cuda_copy_kind dst_kind, size_t channels, void *stream, pxc_err *e)
 {
     dec_buffers b;
     memset(&b, 0, sizeof(b));
@@ -202,8 +203,7 @@ static pxc_status decode_on_device(const uint8_t *data, size_t size, gpu_huffman
     if (st == PXC_OK && h) st = huffman_on_device(data, size, h, c, &b, stream, e);
     if (st == PXC_OK) st = pxc_cuda_error(pxc_jpeg_cuda_decode_launch(&img, stream), "the JPEG decode kernels", e);
     if (st == PXC_OK)
-        st = pxc_cuda_copy_2d(host, host_stride, b.out, img.out_stride, img.out_stride, c->height, PXC_CUDA_D2H,
-                              stream, e);
+        st = pxc_cuda_copy_2d(dst, dst_stride, b.out, img.out_stride, img.out_stride, c->height, dst_kind, stream, e);
     st = pxc_cuda_stream_finish(stream, st, e); /* before the buffers are freed */
     free_buffers(&b);
     /* a stream the Huffman decoder found corrupt: the pixels are dropped with its message */
@@ -265,8 +265,14 @@ static pxc_status cuda_decode_with(pxc_decode_job *job, const char *impl, bool g
     const size_t channels = pxc_color_spec_channels(produce);
     const bool direct = produce == job->out_color && job->out_type == PXC_SAMPLE_U8;
     const bool invert = produce == PXC_COLOR_CMYK && !c.adobe && job->out_color != PXC_COLOR_CMYK;
+    /* not direct: the kernels' pixels come to the host for the last conversion, which writes
+     * job->out, or for a device output a host buffer then uploaded */
+    const size_t out_row = (size_t)c.width * job->out_channels * pxc_sample_size(job->out_type);
     if (!direct) {
+        size_t conv = 0;
         if (!pxc_mul_size((size_t)c.width * channels, c.height, &scratch_size) ||
+            (job->out_on_device && !pxc_mul_size(out_row, c.height, &conv)) ||
+            !pxc_add_size(scratch_size, conv, &scratch_size) ||
             !(scratch = pxc_budget_malloc(job->budget, scratch_size, job->err))) {
             st = job->err->status ? job->err->status
                                   : pxc_err_set(job->err, PXC_ERROR_LIMIT_EXCEEDED, "image too large");
@@ -278,18 +284,26 @@ static pxc_status cuda_decode_with(pxc_decode_job *job, const char *impl, bool g
     if (st == PXC_OK)
         st = decode_on_device(job->data, job->size, gpu_entropy ? &h : NULL, &c, space, fancy,
                               direct ? job->out : scratch, direct ? job->out_stride : (size_t)c.width * channels,
-                              channels, stream, job->err);
-    pxc_cuda_stream_destroy(stream);
+                              direct && job->out_on_device ? PXC_CUDA_D2D : PXC_CUDA_D2H, channels, stream,
+                              job->err);
     if (st == PXC_OK && !direct) {
         const size_t row = (size_t)c.width * channels;
+        uint8_t *dst = job->out_on_device ? scratch + row * c.height : job->out;
+        const size_t dst_stride = job->out_on_device ? out_row : job->out_stride;
         for (uint32_t y = 0; y < c.height; y++) {
             uint8_t *r = scratch + (size_t)y * row;
             if (invert)
                 for (size_t k = 0; k < row; k++) r[k] = (uint8_t)(255 - r[k]);
-            pxc_convert_row(r, produce, PXC_SAMPLE_U8, job->out + (size_t)y * job->out_stride, job->out_color,
-                            job->out_type, c.width);
+            pxc_convert_row(r, produce, PXC_SAMPLE_U8, dst + (size_t)y * dst_stride, job->out_color, job->out_type,
+                            c.width);
+        }
+        if (job->out_on_device) {
+            st = pxc_cuda_copy_2d(job->out, job->out_stride, dst, out_row, out_row, c.height, PXC_CUDA_H2D, stream,
+                                  job->err);
+            st = pxc_cuda_stream_finish(stream, st, job->err);
         }
     }
+    pxc_cuda_stream_destroy(stream);
 done:
     pxc_budget_free(job->budget, scratch, scratch_size);
     pxc_budget_free(job->budget, h.input, h.plan.input_bytes);
@@ -329,6 +343,7 @@ const pxc_codec_impl pxc_jpeg_cuda_decoder_impl = {
     .unavailable_reason = cuda_unavailable,
     .can_decode = cuda_can_decode,
     .decode = cuda_hybrid_decode,
+    .device_output = true,
 };
 
 const pxc_codec_impl pxc_jpeg_cuda_gpu_decoder_impl = {
@@ -338,4 +353,5 @@ const pxc_codec_impl pxc_jpeg_cuda_gpu_decoder_impl = {
     .unavailable_reason = cuda_unavailable,
     .can_decode = cuda_can_decode,
     .decode = cuda_gpu_decode,
+    .device_output = true,
 };
