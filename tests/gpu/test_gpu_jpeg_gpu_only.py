@@ -89,3 +89,13 @@ def test_gpu_only_batch_of_many_and_device_id():
         assert np.array_equal(np.asarray(g.cpu()), np.asarray(c))
     with pytest.raises(pixcodec.Error, match="device_id"):
         pixcodec.Decoder(device_id=pixcodec.gpu_device_count(), backends=GPU_ONLY).decode(datas[0])
+
+
+def test_batch_split_between_gpu_and_cpu_by_load_hint():
+    datas = [H.jpeg(90 + i, 120 + 3 * i, seed=i) for i in range(40)]
+    cpu = pixcodec.Decoder(backends=CPU).decode(datas)
+    for hint in (0.0, 0.3, 1.0):
+        dec = pixcodec.Decoder(backends=[pixcodec.Backend(pixcodec.BackendKind.GPU_ONLY, load_hint=hint),
+                                         pixcodec.Backend(pixcodec.BackendKind.CPU_ONLY)])
+        for g, c in zip(dec.decode(datas), cpu):
+            assert np.array_equal(np.asarray(g.cpu()), np.asarray(c))
