@@ -12,6 +12,12 @@ extern const pxc_codec_impl pxc_jpeg_cuda_gpu_decoder_impl; /* gpu/cuda_decode.c
 /* Default limit on progressive scans (hostile files with thousands of scans). */
 #define PXC_JPEG_DEFAULT_MAX_SCANS 500
 
+/* The pxc_status of a libjpeg message code (an error, or a warning treated as one). */
+pxc_status pxc_jpeg_status_of(int msg_code);
+
+/* libjpeg warnings that mean the decoded samples would be wrong (corrupt entropy-coded data). */
+bool pxc_jpeg_corrupting_warning(int msg_code);
+
 /* Maps luma sampling factors (chroma 1x1) to a subsampling; UNKNOWN for others. */
 pxc_chroma_subsampling pxc_jpeg_subsampling(int ncomp, const int *h, const int *v);
 

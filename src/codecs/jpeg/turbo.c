@@ -25,7 +25,8 @@ typedef struct turbo_err {
     char msg[JMSG_LENGTH_MAX];
 } turbo_err;
 
-static pxc_status status_of(int code)
+/* jpeg.h; also used by the GPU decoders' coefficient reader (gpu/decode_ref.c) */
+pxc_status pxc_jpeg_status_of(int code)
 {
     switch (code) {
     case JERR_OUT_OF_MEMORY: return PXC_ERROR_OUT_OF_MEMORY;
@@ -36,7 +37,8 @@ static pxc_status status_of(int code)
     case JERR_NOT_COMPILED:
     case JERR_NOTIMPL:
     case JERR_ARITH_NOTIMPL:
-    case JERR_CONVERSION_NOTIMPL: return PXC_ERROR_UNSUPPORTED_FEATURE;
+    case JERR_CONVERSION_NOTIMPL:
+    case JERR_FRACT_SAMPLE_NOTIMPL: return PXC_ERROR_UNSUPPORTED_FEATURE;
     case JERR_INPUT_EMPTY:
     case JERR_INPUT_EOF:
     case JWRN_JPEG_EOF: return PXC_ERROR_TRUNCATED_DATA;
@@ -48,15 +50,14 @@ static void on_error_exit(j_common_ptr c)
 {
     turbo_err *e = (turbo_err *)c->err;
     c->err->format_message(c, e->msg);
-    e->status = status_of(c->err->msg_code);
+    e->status = pxc_jpeg_status_of(c->err->msg_code);
     if (c->err->msg_code == JERR_NO_BACKING_STORE)
         snprintf(e->msg, sizeof(e->msg), "decoding needs more working memory than the per-image limit allows "
                                          "(raise pxc_context_settings.max_bytes_per_image)");
     longjmp(e->jump, 1);
 }
 
-/* Warnings that mean the pixels would be wrong. */
-static bool corrupting_warning(int code)
+bool pxc_jpeg_corrupting_warning(int code)
 {
     switch (code) {
     case JWRN_HUFF_BAD_CODE:
@@ -77,9 +78,9 @@ static void on_message(j_common_ptr c, int level)
     turbo_err *e = (turbo_err *)c->err;
     int code = c->err->msg_code;
     c->err->num_warnings++;
-    if (code == JWRN_JPEG_EOF || (e->strict && corrupting_warning(code))) {
+    if (code == JWRN_JPEG_EOF || (e->strict && pxc_jpeg_corrupting_warning(code))) {
         c->err->format_message(c, e->msg);
-        e->status = status_of(code);
+        e->status = pxc_jpeg_status_of(code);
         if (code == JWRN_JPEG_EOF) snprintf(e->msg, sizeof(e->msg), "the data ends before the image does");
         longjmp(e->jump, 1);
     }

@@ -24,31 +24,12 @@ typedef struct coefs_err {
     char msg[JMSG_LENGTH_MAX];
 } coefs_err;
 
-/* The pxc_status of a libjpeg message code. */
-static pxc_status coefs_status_of(int code)
-{
-    switch (code) {
-    case JERR_OUT_OF_MEMORY: return PXC_ERROR_OUT_OF_MEMORY;
-    case JERR_IMAGE_TOO_BIG: return PXC_ERROR_LIMIT_EXCEEDED;
-    case JERR_BAD_PRECISION:
-    case JERR_SOF_UNSUPPORTED:
-    case JERR_NOT_COMPILED:
-    case JERR_NOTIMPL:
-    case JERR_ARITH_NOTIMPL:
-    case JERR_FRACT_SAMPLE_NOTIMPL: return PXC_ERROR_UNSUPPORTED_FEATURE;
-    case JERR_INPUT_EMPTY:
-    case JERR_INPUT_EOF:
-    case JWRN_JPEG_EOF: return PXC_ERROR_TRUNCATED_DATA;
-    default: return PXC_ERROR_CORRUPT_DATA;
-    }
-}
-
 /* error_exit: keeps libjpeg's message and jumps out instead of exit(). */
 static void coefs_error_exit(j_common_ptr c)
 {
     coefs_err *e = (coefs_err *)c->err;
     c->err->format_message(c, e->msg);
-    e->status = coefs_status_of(c->err->msg_code);
+    e->status = pxc_jpeg_status_of(c->err->msg_code);
     longjmp(e->jump, 1);
 }
 
@@ -60,19 +41,10 @@ static void coefs_emit_message(j_common_ptr c, int level)
     coefs_err *e = (coefs_err *)c->err;
     int code = c->err->msg_code;
     c->err->num_warnings++;
-    switch (code) {
-    case JWRN_JPEG_EOF:
-    case JWRN_HUFF_BAD_CODE:
-    case JWRN_ARITH_BAD_CODE:
-    case JWRN_MUST_RESYNC:
-    case JWRN_HIT_MARKER:
-    case JWRN_NOT_SEQUENTIAL:
-    case JWRN_BOGUS_PROGRESSION:
+    if (code == JWRN_JPEG_EOF || pxc_jpeg_corrupting_warning(code)) {
         c->err->format_message(c, e->msg);
-        e->status = coefs_status_of(code);
+        e->status = pxc_jpeg_status_of(code);
         longjmp(e->jump, 1);
-    default:
-        break;
     }
 }
 
