@@ -317,9 +317,13 @@ PXC_API void pxc_video_convert_params_default(pxc_video_convert_params *p);
  */
 PXC_API pxc_status pxc_video_frame_convert(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                            pxc_image **out);
+/* Frames in device memory (the GPU decoder's) convert on the GPU into a device image on the
+   frame's device: the arithmetic of libswscale's accurate path (params->accurate is implied),
+   within 1; bicubic resizing is not available there (PXC_ERROR_UNSUPPORTED_FEATURE). */
 
-/** @brief The same into a caller's host image of the right size, channels, type and layout
- *         (colour spec UNKNOWN or the format's; any strides). The image is not resized. */
+/** @brief The same into a caller's image of the right size, channels, type and layout
+ *         (colour spec UNKNOWN or the format's; any strides), in host or device memory
+ *         (converted where the frame is, then copied). The image is not resized. */
 PXC_API pxc_status pxc_video_frame_convert_into(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                                 pxc_image *dst);
 
@@ -330,10 +334,23 @@ PXC_API pxc_status pxc_video_frame_convert_into(pxc_video_frame *frame, const px
  *        YUV format and range (libswscale), so that its surface
  *        (pxc_video_frame_surface()) is the resized surface. params->format is
  *        ignored; NULL params keep the size. Crop offsets must not split a
- *        chroma sample (even offsets for 4:2:0). Host frames only.
+ *        chroma sample (even offsets for 4:2:0). Frames in device memory are
+ *        resized on the GPU (bilinear, area, nearest) into a device frame.
  */
 PXC_API pxc_status pxc_video_frame_resize(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                           pxc_video_frame **out);
+
+/**
+ * @brief A copy of a frame whose surface is in @p kind memory: PXC_BUFFER_DEVICE on
+ *        @p device_id (-1: the frame's device, else the calling thread's current one), or
+ *        PXC_BUFFER_HOST. A frame already in host memory is its own host copy (a new
+ *        reference is returned; frames never change). Device frames and host copies of
+ *        them convert and resize with pixcodec's GPU kernels (on the device) or their CPU
+ *        references (on the host), which give libswscale's accurate results within 1.
+ * @return PXC_OK; PXC_ERROR_BACKEND_UNAVAILABLE (no usable GPU), PXC_ERROR_OUT_OF_MEMORY.
+ */
+PXC_API pxc_status pxc_video_frame_copy(pxc_video_frame *frame, pxc_buffer_kind kind, int device_id,
+                                        pxc_video_frame **out);
 
 /** @brief Takes another reference to a frame. */
 PXC_API pxc_video_frame *pxc_video_frame_ref(pxc_video_frame *frame);
@@ -369,7 +386,15 @@ PXC_API void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s);
 /**
  * @brief Creates a decoder for one stream.
  * The CPU decoder is libavcodec with frame threads (slice threads only with
- * zero_latency); AV1 goes through libdav1d. AUTO runs on the CPU in this build.
+ * zero_latency); AV1 goes through libdav1d. The GPU decoder is NVIDIA's NVDEC
+ * (the driver's libcuda / libnvcuvid, loaded at run time; builds with CUDA):
+ * H.264, HEVC, AV1, VP9, VP8, MPEG-1/2 as the GPU's decoder caps allow, 4:2:0
+ * and 4:4:4 (4:2:2 has no NVDEC surface), its frames' surfaces in device memory
+ * (pxc_video_frame_copy() makes host copies), converted and resized on the GPU.
+ * AUTO takes the GPU where it can be used and its caps take the stream (checked
+ * against the demuxer's facts by pxc_video_decoder_create_for(), and against the
+ * GPU parser's view of the first sequence header: a stream found beyond the GPU
+ * then goes to the CPU decoder with the packets sent so far), else the CPU.
  * @param s settings (NULL: defaults, i.e. H.264); the extradata is copied.
  * @param[out] out new decoder, owned by the caller (pxc_video_decoder_destroy()).
  * @return PXC_OK; PXC_ERROR_UNSUPPORTED_FEATURE (codec not decodable here),

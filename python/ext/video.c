@@ -689,6 +689,8 @@ static PyObject *cropped_copy(module_state *st, const pxc_video_surface *s, cons
     return stacked_copy(st, planes, s->num_planes < 3 ? s->num_planes : 3);
 }
 
+static PyObject *frame_resize(FrameObject *self, PyObject *args);
+
 /* The whole surface as one 2-D array, planes one under the other, each row
  * plane_cols(plane 0 of 4:2:0, rounded up to even) samples: a view where the
  * planes lie one after the other at one pitch, else a compact host copy. */
@@ -702,7 +704,14 @@ static PyObject *frame_yuv(FrameObject *self, PyObject *args)
     Py_ssize_t es = s->bytes_per_sample == 2 ? 2 : 1, cols = 0, rows = 0;
     for (unsigned p = 0; p < s->num_planes; p++)
         if (check_plane(s, p) < 0) return NULL;
-    if (!whole_frame(s, &c)) return cropped_copy(st, s, &c);
+    if (!whole_frame(s, &c)) {
+        if (s->buffer_kind != PXC_BUFFER_DEVICE) return cropped_copy(st, s, &c);
+        /* in device memory: the library copies the rectangle into a new device frame */
+        PyObject *sub = Py_BuildValue("II(IIII)", c.r - c.l, c.b - c.t, c.l, c.t, c.r, c.b);
+        PyObject *view = sub ? frame_resize(self, sub) : NULL;
+        Py_XDECREF(sub);
+        return view;
+    }
     for (unsigned p = 0; p < s->num_planes; p++) {
         if (plane_cols(s, p) > cols) cols = plane_cols(s, p);
         rows += s->plane_height[p];
@@ -737,10 +746,6 @@ static PyObject *frame_resize(FrameObject *self, PyObject *args)
         return NULL;
     }
     if (resolve_crop(s, &c) < 0) return NULL;
-    if (s->buffer_kind == PXC_BUFFER_DEVICE) {
-        PyErr_SetString(PyExc_ValueError, "resize: this frame is in device memory; use convert() with a size");
-        return NULL;
-    }
     pxc_video_convert_params p;
     pxc_video_convert_params_default(&p);
     p.crop_left = c.l;
@@ -801,7 +806,38 @@ static PyObject *frame_convert(FrameObject *self, PyObject *args, PyObject *kwar
     return pxc_image_wrap(self->module, img);
 }
 
+/* copy(device='cpu' | 'cuda', device_id=-1) -> _Frame whose surface is in that memory
+ * (pxc_video_frame_copy; a host frame asked for 'cpu' is itself). */
+static PyObject *frame_copy(FrameObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kw[] = {"device", "device_id", NULL};
+    const char *device = "cpu";
+    int device_id = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|si:copy", kw, &device, &device_id)) return NULL;
+    pxc_buffer_kind kind;
+    if (!strcmp(device, "cpu")) {
+        kind = PXC_BUFFER_HOST;
+    } else if (!strcmp(device, "cuda")) {
+        kind = PXC_BUFFER_DEVICE;
+    } else {
+        PyErr_Format(PyExc_ValueError, "copy: device must be 'cpu' or 'cuda', got %R", PyTuple_GetItem(args, 0));
+        return NULL;
+    }
+    module_state *st = state_of(self->module);
+    pxc_video_frame *copy = NULL;
+    pxc_status rc;
+    char detail[DETAIL_MAX] = "";
+    Py_BEGIN_ALLOW_THREADS
+    rc = pxc_video_frame_copy(self->frame, kind, device_id, &copy);
+    if (rc != PXC_OK) snprintf(detail, sizeof detail, "%s", pxc_context_last_error(st->ctx));
+    Py_END_ALLOW_THREADS
+    if (rc != PXC_OK) return pxc_raise(st, rc, detail);
+    return frame_wrap(self->module, copy);
+}
+
 static PyMethodDef frame_methods[] = {
+    {"copy", (PyCFunction)(void (*)(void))frame_copy, METH_VARARGS | METH_KEYWORDS,
+     "copy(device='cpu', device_id=-1) -> _Frame with its surface in host ('cpu') or device ('cuda') memory."},
     {"info", (PyCFunction)frame_info, METH_NOARGS, "info() -> dict: display size, bit depth, colour, pts, ..."},
     {"surface", (PyCFunction)frame_surface, METH_NOARGS, "surface() -> dict: format, planes, pitches, rows, ..."},
     {"plane", (PyCFunction)frame_plane, METH_VARARGS,
@@ -810,7 +846,8 @@ static PyMethodDef frame_methods[] = {
      "yuv(crop=(0, 0, 0, 0)) -> ArrayView of all planes one under the other (a view when they are contiguous "
      "and uncropped, else a copy)."},
     {"resize", (PyCFunction)frame_resize, METH_VARARGS,
-     "resize(width, height, crop=(0, 0, 0, 0)) -> ArrayView: the surface resized (libswscale, bilinear)."},
+     "resize(width, height, crop=(0, 0, 0, 0)) -> ArrayView: the surface resized, bilinear (libswscale for "
+     "CPU frames, the GPU kernels for frames in device memory)."},
     {"convert", (PyCFunction)(void (*)(void))frame_convert, METH_VARARGS | METH_KEYWORDS,
      "convert(format=3, crop=(0,0,0,0), width=0, height=0, filter=0, matrix=-1, full_range=-1, accurate=False)"
      " -> Image"},

@@ -542,6 +542,12 @@ class decoder:
         if not self._ready:
             return None
         frame = self._ready.popleft()
+        if frame.surface()["on_device"]:
+            # mem_type 1: a device copy the caller owns; 2: a host copy
+            if self._mem_type == MemType.OUT_SURFACE_MEM_DEV_COPIED:
+                frame = frame.copy("cuda")
+            elif self._mem_type == MemType.OUT_SURFACE_MEM_HOST_COPIED:
+                frame = frame.copy("cpu")
         self._current = frame
         self._surface = frame.surface()
         self._packets.add(packet)
@@ -550,11 +556,6 @@ class decoder:
         packet.frame_pts = pts if pts != _NOPTS else -1
         packet.frame_size = self.GetFrameSize()
         return frame
-
-    def _check_host(self, what):
-        if self._surface["on_device"] and self._mem_type == MemType.OUT_SURFACE_MEM_HOST_COPIED:
-            raise _error("UNSUPPORTED_FEATURE", f"{what}: host copies (mem_type 2) of GPU surfaces are not "
-                                                f"available; use mem_type 0 or 1, or backend='cpu'")
 
     def _crop_arg(self):
         return self._crop if self._crop is not None else (0, 0, 0, 0)
@@ -571,7 +572,6 @@ class decoder:
             return -1
         if self._mem_type == MemType.OUT_SURFACE_MEM_NOT_MAPPED:
             return packet.frame_pts
-        self._check_host("GetFrameYuv")
         if separate_planes:
             crop = self._crop_arg()
             packet.ext_buf = [frame.plane(i, crop) for i in range(self._surface["num_planes"])]
@@ -624,7 +624,7 @@ class decoder:
             output_width=w, output_height=h, output_pitch=view.strides[0], output_vstride=h, bytes_per_pixel=bpp,
             bit_depth=info.bit_depth, num_chroma_planes=info.num_chroma_planes,
             output_surface_size_in_bytes=view.shape[0] * view.strides[0], surface_format=info.surface_format,
-            mem_type=MemType.OUT_SURFACE_MEM_HOST_COPIED)
+            mem_type=MemType.OUT_SURFACE_MEM_DEV_COPIED if view.device == "cuda" else MemType.OUT_SURFACE_MEM_HOST_COPIED)
         return view.ptr
 
     def GetResizedOutputSurfaceInfo(self):

@@ -229,6 +229,13 @@ static int sws_flags_of(pxc_video_filter f, int accurate)
 
 /* ---- public entry points ---------------------------------------------------------- */
 
+int pxc_video_resolve_matrix(const pxc_video_frame *f, int requested)
+{
+    int matrix = requested >= 0 ? requested : f->info.color.matrix;
+    if (!matrix_known(matrix)) matrix = f->info.height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG;
+    return matrix;
+}
+
 void pxc_video_convert_params_default(pxc_video_convert_params *p)
 {
     if (!p) return;
@@ -307,6 +314,21 @@ pxc_status pxc_video_frame_convert(pxc_video_frame *f, const pxc_video_convert_p
     if (resolve_params(f, params, &p, &fmt, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
     pxc_image_desc d;
     fill_desc(&d, &fmt, p.width, p.height);
+    if (f->device_id >= 0) {
+        /* frames in device memory convert into device images on their device */
+        d.buffer_kind = PXC_BUFFER_DEVICE;
+        d.device_id = f->device_id;
+        pxc_image *img = NULL;
+        pxc_status st = pxc_image_create(ctx, &d, NULL, &img);
+        if (st != PXC_OK) return st; /* its detail is in the context's last error */
+        st = f->ops->convert(f, &p, img, &e);
+        if (st != PXC_OK) {
+            pxc_image_destroy(img);
+            return pxc_last_error_store(&ctx->last_error, &e);
+        }
+        *out = img;
+        return PXC_OK;
+    }
     size_t total;
     if (pxc_image_desc_resolve(&d, &total) != PXC_OK) {
         pxc_err_set(&e, PXC_ERROR_LIMIT_EXCEEDED, "output of %u x %u is too large", p.width, p.height);
@@ -347,9 +369,7 @@ pxc_status pxc_video_frame_convert_into(pxc_video_frame *f, const pxc_video_conv
     out_format fmt;
     if (resolve_params(f, params, &p, &fmt, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
     const pxc_image_desc *d = &dst->desc;
-    if (d->buffer_kind != PXC_BUFFER_HOST)
-        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "the CPU conversion writes host images only");
-    else if (d->width != p.width || d->height != p.height)
+    if (d->width != p.width || d->height != p.height)
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "destination is %u x %u, the conversion gives %u x %u", d->width,
                     d->height, p.width, p.height);
     else if (d->num_channels != fmt.channels || d->sample_type != fmt.type || d->layout != fmt.layout)
@@ -366,7 +386,23 @@ pxc_status pxc_video_frame_convert_into(pxc_video_frame *f, const pxc_video_conv
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "destination strides must be multiples of the sample size and "
                     "below 2 GiB");
     if (e.status != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
-    pxc_status st = f->ops->convert(f, &p, dst, &e);
+    pxc_status st;
+    if (d->buffer_kind == PXC_BUFFER_DEVICE && f->ops == &pxc_vframe_cpu_ops) {
+        /* a CPU frame into a device image: converted on the host, then uploaded */
+        pxc_image_desc hd;
+        fill_desc(&hd, &fmt, p.width, p.height);
+        size_t total;
+        pxc_image *tmp = pxc_image_desc_resolve(&hd, &total) == PXC_OK ? pxc_image_new_owned(ctx, &hd, total) : NULL;
+        if (!tmp) {
+            pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a host copy of the conversion");
+            return pxc_last_error_store(&ctx->last_error, &e);
+        }
+        st = f->ops->convert(f, &p, tmp, &e);
+        if (st == PXC_OK) st = pxc_image_upload(dst, tmp, &e);
+        pxc_image_destroy(tmp);
+    } else {
+        st = f->ops->convert(f, &p, dst, &e);
+    }
     if (st != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
     return PXC_OK;
 }
@@ -497,8 +533,7 @@ pxc_status pxc_vframe_cpu_convert(pxc_video_frame *f, const pxc_video_convert_pa
     const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src_fmt);
     const int W = av->width, H = av->height;
 
-    int matrix = p->matrix >= 0 ? p->matrix : f->info.color.matrix;
-    if (!matrix_known(matrix)) matrix = H >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG;
+    const int matrix = pxc_video_resolve_matrix(f, p->matrix);
     const int range = p->full_range >= 0 ? p->full_range : f->info.color.full_range;
 
     const int cl = (int)p->crop_left, ct = (int)p->crop_top;
@@ -597,10 +632,6 @@ pxc_status pxc_video_frame_resize(pxc_video_frame *f, const pxc_video_convert_pa
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "pxc_video_frame_resize: out is NULL");
         return pxc_last_error_store(&ctx->last_error, &e);
     }
-    if (f->ops != &pxc_vframe_cpu_ops || !f->av) {
-        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "pxc_video_frame_resize: only frames in host memory");
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
     /* the parameters of a conversion to RGB, of which the format is ignored */
     pxc_video_convert_params in, p;
     out_format fmt;
@@ -609,6 +640,22 @@ pxc_status pxc_video_frame_resize(pxc_video_frame *f, const pxc_video_convert_pa
         return pxc_last_error_store(&ctx->last_error, &e);
     in.format = PXC_VIDEO_FORMAT_RGB;
     if (resolve_params(f, &in, &p, &fmt, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+    if (f->ops->resize) {
+        /* frames around a surface buffer (device frames, host copies of them): the vconv path */
+        const bool sub420 = f->info.chroma == PXC_VIDEO_CHROMA_420 || f->info.chroma == PXC_VIDEO_CHROMA_400;
+        if (sub420 && ((p.crop_left | p.crop_top) & 1)) {
+            pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT,
+                        "crop offset (%u, %u) splits a chroma sample of this 4:2:0 frame: use even offsets",
+                        p.crop_left, p.crop_top);
+            return pxc_last_error_store(&ctx->last_error, &e);
+        }
+        if (f->ops->resize(f, &p, out, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+        return PXC_OK;
+    }
+    if (!f->av) {
+        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "pxc_video_frame_resize: this frame cannot be resized");
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
 
     const AVFrame *av = f->av;
     const enum AVPixelFormat pf = (enum AVPixelFormat)av->format;

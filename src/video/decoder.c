@@ -18,7 +18,20 @@ struct pxc_video_decoder {
     bool draining;               /* a drain was asked for; only a discontinuity or flush takes packets again */
     int64_t skip_before_pts;     /* INT64_MIN: none */
     pxc_last_error last_error;
+    pxc_vdec_open_args open_args;
+    pxc_video_info stream;       /* the demuxer's facts (open_args.stream points here when known) */
+    /* AUTO on the GPU: the packets sent before the GPU accepted the stream's format, kept so that
+       the CPU can take over if the GPU's own parser finds the stream beyond it */
+    pxc_packet *replay;
+    size_t n_replay, replay_bytes;
+    size_t replay_pos;           /* after a fall back: the next kept packet to feed the CPU */
+    bool replay_off;             /* too much to keep: no more falling back */
+    bool replaying;              /* fell back: kept packets are still to be fed to the CPU */
+    bool eos_after_replay;       /* a drain asked for while replaying */
 };
+
+#define REPLAY_MAX_PACKETS 256
+#define REPLAY_MAX_BYTES ((size_t)64 << 20)
 
 void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s)
 {
@@ -30,18 +43,96 @@ void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s)
     s->device_id = 0;
 }
 
-static const char gpu_unavailable[] = "the GPU video decoder is not available in this build of pixcodec";
-
 int pxc_video_codec_supported(pxc_video_codec codec, uint32_t bit_depth, pxc_video_backend backend, int device_id)
 {
-    if (backend == PXC_VIDEO_BACKEND_GPU) return 0;
-    if (backend != PXC_VIDEO_BACKEND_CPU && backend != PXC_VIDEO_BACKEND_AUTO) return 0;
+    if ((unsigned)backend > PXC_VIDEO_BACKEND_GPU) return 0;
     const char *why = NULL;
+    if (backend != PXC_VIDEO_BACKEND_CPU && pxc_vdec_backend_nvdec.supported(codec, bit_depth, device_id, &why))
+        return 1;
+    if (backend == PXC_VIDEO_BACKEND_GPU) return 0;
     return pxc_vdec_backend_cpu.supported(codec, bit_depth, device_id, &why) ? 1 : 0;
 }
 
+static void replay_clear(pxc_video_decoder *dec)
+{
+    for (size_t i = 0; i < dec->n_replay; i++) free((void *)dec->replay[i].data);
+    free(dec->replay);
+    dec->replay = NULL;
+    dec->n_replay = dec->replay_bytes = dec->replay_pos = 0;
+    dec->replaying = false;
+    dec->eos_after_replay = false;
+}
+
+/* Whether packets must be kept for a possible fall back to the CPU. */
+static bool replay_wanted(const pxc_video_decoder *dec)
+{
+    return dec->settings.backend == PXC_VIDEO_BACKEND_AUTO && dec->backend->committed && !dec->replay_off &&
+           !dec->backend->committed(dec->impl);
+}
+
+/* Keeps a copy of @p pkt; false when it could not (over the bounds or out of memory). */
+static bool replay_keep(pxc_video_decoder *dec, const pxc_packet *pkt)
+{
+    if (!dec->replaying &&
+        (dec->n_replay >= REPLAY_MAX_PACKETS || dec->replay_bytes + pkt->size > REPLAY_MAX_BYTES))
+        return false;
+    pxc_packet *list = realloc(dec->replay, (dec->n_replay + 1) * sizeof(*list));
+    if (!list) return false;
+    dec->replay = list;
+    uint8_t *copy = malloc(pkt->size ? pkt->size : 1);
+    if (!copy) return false;
+    memcpy(copy, pkt->data, pkt->size);
+    list[dec->n_replay] = *pkt;
+    list[dec->n_replay].data = copy;
+    dec->n_replay++;
+    dec->replay_bytes += pkt->size;
+    return true;
+}
+
+/*
+ * Feeds the kept packets to the backend from replay_pos on, until one is refused for now (the
+ * backend holds one already: frames must be received first) or all are in. The last error of a
+ * packet's decoding is left in @p e.
+ */
+static void replay_feed(pxc_video_decoder *dec, pxc_err *e)
+{
+    while (dec->replay_pos < dec->n_replay) {
+        pxc_err r;
+        pxc_err_clear(&r);
+        dec->backend->send(dec->impl, &dec->replay[dec->replay_pos], false, &r);
+        if (r.status == PXC_ERROR_INVALID_ARGUMENT) return; /* not taken: after the next frames */
+        dec->replay_pos++;
+        if (r.status != PXC_OK) *e = r;
+    }
+    const bool eos = dec->eos_after_replay;
+    replay_clear(dec);
+    if (eos) dec->backend->send_eos(dec->impl, e);
+}
+
+/*
+ * The GPU's parser found the stream beyond the GPU before accepting it: the CPU decoder takes
+ * over and gets the packets sent so far again (what it cannot take at once is fed from
+ * pxc_video_decoder_receive_frame). Leaves the status of the caller's packet in @p e.
+ */
+static void fall_back_to_cpu(pxc_video_decoder *dec, pxc_err *e)
+{
+    dec->backend->close(dec->impl);
+    dec->impl = NULL;
+    dec->backend = &pxc_vdec_backend_cpu;
+    pxc_err_clear(e);
+    if (dec->backend->open(&dec->open_args, &dec->impl, e) != PXC_OK) {
+        dec->impl = NULL;
+        replay_clear(dec);
+        return;
+    }
+    dec->replay_pos = 0;
+    dec->replaying = true;
+    replay_feed(dec, e);
+}
+
 static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in, const uint8_t *extradata,
-                         size_t extradata_size, bool extradata_given, pxc_video_decoder **out)
+                         size_t extradata_size, bool extradata_given, const pxc_video_info *stream,
+                         pxc_video_decoder **out)
 {
     if (out) *out = NULL;
     if (!ctx) return PXC_ERROR_INVALID_ARGUMENT;
@@ -68,25 +159,17 @@ static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in,
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "extradata of %zu bytes is implausibly large", s.extradata_size);
     else if ((unsigned)s.backend > PXC_VIDEO_BACKEND_GPU)
         pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "unknown backend %d", (int)s.backend);
-    else if (s.backend == PXC_VIDEO_BACKEND_GPU)
-        pxc_err_set(&e, PXC_ERROR_BACKEND_UNAVAILABLE, "%s", gpu_unavailable);
+    else if (s.backend != PXC_VIDEO_BACKEND_CPU && s.device_id < 0)
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT, "device_id must be 0 or more (got %d)", s.device_id);
     if (e.status != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
-
-    /* AUTO: the CPU until a GPU backend exists */
-    const pxc_vdec_backend *backend = &pxc_vdec_backend_cpu;
-    const char *why = NULL;
-    if (!backend->supported(s.codec, 8, s.device_id, &why)) {
-        pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot decode %s video on the %s: %s",
-                    pxc_video_codec_name(s.codec), backend->name, why ? why : "no decoder");
-        return pxc_last_error_store(&ctx->last_error, &e);
-    }
 
     pxc_video_decoder *dec = calloc(1, sizeof(*dec));
     if (!dec) return PXC_ERROR_OUT_OF_MEMORY;
     pxc_last_error_init(&dec->last_error);
     dec->ctx = ctx;
-    dec->backend = backend;
+    dec->backend = &pxc_vdec_backend_cpu;
     dec->skip_before_pts = INT64_MIN;
+    if (stream) dec->stream = *stream;
     if (s.extradata_size) {
         dec->extradata = malloc(s.extradata_size);
         if (!dec->extradata) {
@@ -105,7 +188,7 @@ static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in,
         goto fail;
     }
     pxc_vdec_open_args a = {.ctx = ctx, .shared = dec->shared, .settings = &dec->settings,
-                            .threads = s.num_threads};
+                            .threads = s.num_threads, .stream = stream ? &dec->stream : NULL};
     if (a.threads == 0) {
         /* frame threads: one more than the context's cores, as libavcodec's own
            automatic choice, so that the cores stay busy while the caller converts
@@ -114,7 +197,36 @@ static pxc_status create(pxc_context *ctx, const pxc_video_decoder_settings *in,
         a.threads = n > 1 ? n + 1 : 1;
     }
     if (a.threads < 1) a.threads = 1;
-    if (backend->open(&a, &dec->impl, &e) != PXC_OK) goto fail;
+    dec->open_args = a;
+    if (s.backend != PXC_VIDEO_BACKEND_CPU) {
+        /* the GPU where it exists and takes the stream; under AUTO the CPU otherwise */
+        pxc_status st = pxc_vdec_backend_nvdec.open(&a, &dec->impl, &e);
+        if (st == PXC_OK) {
+            dec->backend = &pxc_vdec_backend_nvdec;
+        } else if (s.backend == PXC_VIDEO_BACKEND_GPU) {
+            dec->impl = NULL;
+            char why[PXC_DETAIL_MAX];
+            snprintf(why, sizeof why, "%s", e.msg);
+            pxc_err_clear(&e);
+            pxc_err_set(&e, st, "the GPU video decoder cannot be used: %s", why);
+            goto fail;
+        } else {
+            dec->impl = NULL;
+            pxc_err_clear(&e);
+        }
+    }
+    if (!dec->impl) {
+        const char *why = NULL;
+        if (!pxc_vdec_backend_cpu.supported(s.codec, 8, s.device_id, &why)) {
+            pxc_err_set(&e, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot decode %s video on the cpu: %s",
+                        pxc_video_codec_name(s.codec), why ? why : "no decoder");
+            goto fail;
+        }
+        if (pxc_vdec_backend_cpu.open(&a, &dec->impl, &e) != PXC_OK) {
+            dec->impl = NULL;
+            goto fail;
+        }
+    }
     *out = dec;
     return PXC_OK;
 fail:
@@ -124,7 +236,7 @@ fail:
 
 pxc_status pxc_video_decoder_create(pxc_context *ctx, const pxc_video_decoder_settings *s, pxc_video_decoder **out)
 {
-    return create(ctx, s, NULL, 0, false, out);
+    return create(ctx, s, NULL, 0, false, NULL, out);
 }
 
 pxc_status pxc_video_decoder_create_for(pxc_context *ctx, pxc_demuxer *dmx, const pxc_video_decoder_settings *s,
@@ -157,13 +269,14 @@ pxc_status pxc_video_decoder_create_for(pxc_context *ctx, pxc_demuxer *dmx, cons
     settings.codec = info.codec;
     size_t size = 0;
     const uint8_t *extra = pxc_demuxer_extradata(dmx, &size);
-    return create(ctx, &settings, extra, extra ? size : 0, true, out);
+    return create(ctx, &settings, extra, extra ? size : 0, true, &info, out);
 }
 
 void pxc_video_decoder_destroy(pxc_video_decoder *dec)
 {
     if (!dec) return;
     if (dec->impl) dec->backend->close(dec->impl);
+    replay_clear(dec);
     pxc_vdec_shared_unref(dec->shared);
     free(dec->extradata);
     pxc_last_error_destroy(&dec->last_error);
@@ -183,6 +296,12 @@ const char *pxc_video_decoder_last_error(const pxc_video_decoder *dec)
 pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packet *pkt)
 {
     if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    if (!dec->impl) { /* the CPU decoder could not be opened when the GPU handed over */
+        pxc_err le;
+        pxc_err_clear(&le);
+        pxc_err_set(&le, PXC_ERROR_OUT_OF_MEMORY, "the decoder was lost handing the stream from the GPU to the CPU");
+        return pxc_last_error_store(&dec->last_error, &le);
+    }
     pxc_err e;
     pxc_err_clear(&e);
     if (pkt && pkt->struct_size != sizeof(*pkt)) {
@@ -201,11 +320,17 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
     pxc_status st;
     if (pkt && (pkt->flags & PXC_PACKET_DISCONTINUITY)) {
         dec->backend->flush(dec->impl);
+        if (dec->replaying) replay_clear(dec);
         dec->draining = false;
         dec->skip_before_pts = INT64_MIN;
     }
     if (!pkt || !pkt->size) {
         if (dec->draining) return PXC_OK; /* a second drain request changes nothing */
+        if (dec->replaying) {
+            dec->eos_after_replay = true;
+            dec->draining = true;
+            return pxc_last_error_store(&dec->last_error, &e);
+        }
         st = dec->backend->send_eos(dec->impl, &e);
         if (st == PXC_OK) dec->draining = true;
         return pxc_last_error_store(&dec->last_error, &e);
@@ -221,7 +346,20 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
     /* before an exact seek's target, pictures nothing refers to are not decoded */
     const bool discard_nonref =
         dec->skip_before_pts != INT64_MIN && pkt->pts != INT64_MIN && pkt->pts < dec->skip_before_pts;
+    if (dec->replaying) { /* after the kept packets the CPU has not taken yet */
+        if (!replay_keep(dec, pkt)) pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory keeping a packet");
+        return pxc_last_error_store(&dec->last_error, &e);
+    }
+    const bool keep = replay_wanted(dec);
+    if (keep && !replay_keep(dec, pkt)) { /* too much to keep: the GPU decoder stays, come what may */
+        dec->replay_off = true;
+        replay_clear(dec);
+    }
     dec->backend->send(dec->impl, pkt, discard_nonref, &e); /* its status is in e */
+    if (keep && dec->replay && e.status == PXC_ERROR_UNSUPPORTED_FEATURE && !dec->replay_off && !dec->backend->committed(dec->impl))
+        fall_back_to_cpu(dec, &e);
+    else if (dec->replay && dec->backend->committed && dec->backend->committed(dec->impl))
+        replay_clear(dec); /* the GPU took the stream: nothing to fall back for */
     return pxc_last_error_store(&dec->last_error, &e);
 }
 
@@ -241,6 +379,12 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
 {
     if (out) *out = NULL;
     if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    if (!dec->impl) { /* the CPU decoder could not be opened when the GPU handed over */
+        pxc_err le;
+        pxc_err_clear(&le);
+        pxc_err_set(&le, PXC_ERROR_OUT_OF_MEMORY, "the decoder was lost handing the stream from the GPU to the CPU");
+        return pxc_last_error_store(&dec->last_error, &le);
+    }
     pxc_err e;
     pxc_err_clear(&e);
     if (!out) {
@@ -249,7 +393,10 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
     }
     for (;;) {
         pxc_video_frame *f = NULL;
+        if (dec->replaying) replay_feed(dec, &e);
+        if (e.status != PXC_OK) return pxc_last_error_store(&dec->last_error, &e);
         pxc_status st = dec->backend->receive(dec->impl, &f, &e);
+        if (st == PXC_NEED_MORE_INPUT && dec->replaying) continue;
         if (st != PXC_OK) {
             if (st > 0) pxc_err_clear(&e);
             pxc_last_error_store(&dec->last_error, &e);
@@ -274,8 +421,9 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
 
 pxc_status pxc_video_decoder_flush(pxc_video_decoder *dec)
 {
-    if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
+    if (!dec || !dec->impl) return PXC_ERROR_INVALID_ARGUMENT;
     dec->backend->flush(dec->impl);
+    if (dec->replaying) replay_clear(dec);
     dec->draining = false;
     dec->skip_before_pts = INT64_MIN;
     pxc_err e;

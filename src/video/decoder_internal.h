@@ -72,6 +72,9 @@ typedef struct pxc_vframe_ops {
     pxc_status (*convert)(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_image *dst, pxc_err *e);
     /* Frees what the backend attached to the frame (priv, av). */
     void (*free_priv)(pxc_video_frame *f);
+    /* Resizes into a new frame of the same kind (resolved parameters); NULL: the libswscale path of
+       CPU frames (convert.c). */
+    pxc_status (*resize)(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_video_frame **out, pxc_err *e);
 } pxc_vframe_ops;
 
 struct pxc_video_frame {
@@ -86,6 +89,7 @@ struct pxc_video_frame {
     atomic_bool surface_ready;
     pxc_video_surface surface;
     uint8_t *surface_buf;        /* NULL when the surface points into av */
+    int device_id;               /* the device holding the surface; -1: host memory */
 };
 
 /* CPU frame operations (frame.c for the surface, convert.c for the conversion). */
@@ -101,6 +105,31 @@ pxc_status pxc_vframe_cpu_convert(pxc_video_frame *f, const pxc_video_convert_pa
  */
 pxc_video_frame *pxc_vframe_new_cpu(pxc_vdec_shared *shared, AVFrame *av, pxc_err *e);
 
+/* The matrix a conversion uses: @p requested (>= 0) or the frame's, an unknown one replaced by BT.601
+   below 720 lines and BT.709 from 720 lines on (convert.c). */
+int pxc_video_resolve_matrix(const pxc_video_frame *f, int requested);
+
+/* ---- frames around a surface buffer (frame_gpu.c) -------------------------------------------- */
+
+/* Device buffers for the surfaces of one decoder's frames, reference counted (frames hold one). */
+typedef struct pxc_vpool pxc_vpool;
+pxc_vpool *pxc_vpool_new(int device_id);
+void pxc_vpool_unref(pxc_vpool *p);
+/* Sets the size of the buffers handed out from now on (idle buffers of another size are freed). */
+void pxc_vpool_set_size(pxc_vpool *p, size_t bytes);
+
+/* Compact layout of a surface in one buffer (plane offsets in s->planes until pxc_vsurface_place). */
+bool pxc_vsurface_layout(pxc_surface_format format, uint32_t w, uint32_t h, pxc_video_surface *s, size_t *total);
+void pxc_vsurface_place(pxc_video_surface *s, uint8_t *base);
+
+/*
+ * A new frame (one reference) whose surface of @p format, info->width x info->height, is a buffer
+ * from @p pool on the pool's device (which must be current); *surf receives the surface to fill.
+ */
+pxc_status pxc_vframe_new_pooled(pxc_vdec_shared *shared, pxc_vpool *pool, const pxc_video_frame_info *info,
+                                 pxc_surface_format format, uint32_t bit_depth, pxc_video_frame **out,
+                                 pxc_video_surface *surf, pxc_err *e);
+
 /* ---- backends ------------------------------------------------------------ */
 
 typedef struct pxc_vdec_open_args {
@@ -108,6 +137,7 @@ typedef struct pxc_vdec_open_args {
     pxc_vdec_shared *shared;
     const pxc_video_decoder_settings *settings;
     int threads;                 /* resolved decoding thread count */
+    const pxc_video_info *stream; /* what the demuxer knows of the stream (NULL: nothing) */
 } pxc_vdec_open_args;
 
 /*
@@ -130,8 +160,14 @@ typedef struct pxc_vdec_backend {
     void (*flush)(void *impl);
     /* whether the codec at that depth can be decoded (availability reason in *why when not) */
     bool (*supported)(pxc_video_codec codec, uint32_t bit_depth, int device_id, const char **why);
+    /* NULL, or whether the backend has accepted the stream's format: until then an
+       UNSUPPORTED_FEATURE from send means the stream (seen by the backend's own parser) is beyond
+       it, and decoder.c may hand the packets sent so far to another backend */
+    bool (*committed)(void *impl);
 } pxc_vdec_backend;
 
 extern const pxc_vdec_backend pxc_vdec_backend_cpu;
+/* NVDEC (decoder_nvdec.c); in builds without CUDA its open and supported say so. */
+extern const pxc_vdec_backend pxc_vdec_backend_nvdec;
 
 #endif /* PXC_VIDEO_DECODER_INTERNAL_H */

@@ -42,6 +42,7 @@ pxc_video_frame *pxc_vframe_new_cpu(pxc_vdec_shared *shared, AVFrame *av, pxc_er
     f->ops = &pxc_vframe_cpu_ops;
     f->shared = pxc_vdec_shared_ref(shared);
     f->av = own;
+    f->device_id = -1;
     pxc_video_frame_info *i = &f->info;
     i->struct_size = sizeof(*i);
     i->width = (uint32_t)own->width;

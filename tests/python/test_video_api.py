@@ -20,6 +20,7 @@ def decoded_packet(path, separate_planes=False, rgb_format=None, **kw):
     """(demuxer, decoder, packet) with the first frame taken onto the packet."""
     d = video.demuxer(path)
     kw.setdefault("mem_type", 2)
+    kw.setdefault("backend", "cpu")
     dec = video.decoder(d.GetCodecId(), **kw)
     while True:
         p = d.DemuxFrame()
@@ -150,7 +151,7 @@ def test_decoder_facts_after_frame():
 
 
 def test_decoder_before_first_frame():
-    dec = video.decoder(video.VideoCodec.AVC, mem_type=2)
+    dec = video.decoder(video.VideoCodec.AVC, mem_type=2, backend="cpu")
     assert (dec.GetWidth(), dec.GetHeight(), dec.GetFrameSize(), dec.GetBitDepth()) == (0, 0, 0, 0)
     with pytest.raises(pixcodec.Error):
         dec.GetOutputSurfaceInfo()
@@ -345,7 +346,7 @@ def test_save_frame_to_file(tmp_path):
     path = clip("h264_8")
     out_yuv, out_rgb = str(tmp_path / "o.yuv"), str(tmp_path / "o.rgb")
     d = video.demuxer(path)
-    dec = video.decoder(d.GetCodecId(), mem_type=2)
+    dec = video.decoder(d.GetCodecId(), mem_type=2, backend="cpu")
     n = 0
     while True:
         p = d.DemuxFrame()
@@ -379,8 +380,8 @@ def test_wrong_argument_types():
     with pytest.raises(TypeError):
         video.decoder(video.VideoCodec.AVC, mem_type="host")
     with pytest.raises((TypeError, ValueError)):
-        video.decoder("not-a-codec", mem_type=2)
-    dec = video.decoder(video.VideoCodec.AVC, mem_type=2)
+        video.decoder("not-a-codec", mem_type=2, backend="cpu")
+    dec = video.decoder(video.VideoCodec.AVC, mem_type=2, backend="cpu")
     with pytest.raises(TypeError):
         dec.DecodeFrame(b"\x00\x00\x01")
     d = video.demuxer(clip("h264_8"))
@@ -414,7 +415,7 @@ def decode_tolerant(src):
         d = video.demuxer(src)
     except pixcodec.Error:
         return 0, 1
-    dec = video.decoder(d.GetCodecId(), mem_type=2)
+    dec = video.decoder(d.GetCodecId(), mem_type=2, backend="cpu")
     frames = errors = 0
     for _ in range(1000):
         try:
@@ -489,7 +490,7 @@ def test_caller_packets_with_get_roc_py_dec_packet():
     path = clip("h264_raw")
     ref, _ = V.decode_all(path)
     d = video.demuxer(path)
-    dec = video.decoder(video.VideoCodec.AVC, mem_type=2)
+    dec = video.decoder(video.VideoCodec.AVC, mem_type=2, backend="cpu")
     got = []
     while True:
         data, pts, *_ = d._dmx.read()

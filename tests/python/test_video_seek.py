@@ -37,7 +37,8 @@ def first_frame_after_seek(d, dec, target, mode, criteria):
 def seek_setup(name, salt):
     """(sequentially decoded frames, demuxer, decoder, random generator) for a clip."""
     d = video.demuxer(clip(name))
-    return sequential(name), d, video.decoder(d.GetCodecId(), mem_type=2), random.Random(name + salt)
+    return (sequential(name), d, video.decoder(d.GetCodecId(), mem_type=2, backend="cpu"),
+            random.Random(name + salt))
 
 
 @V.need_ffmpeg
@@ -70,7 +71,7 @@ def test_exact_seek_by_timestamp(name):
 def test_decoding_goes_on_after_an_exact_seek():
     seq = sequential("h264_8")
     d = video.demuxer(clip("h264_8"))
-    dec = video.decoder(d.GetCodecId(), mem_type=2)
+    dec = video.decoder(d.GetCodecId(), mem_type=2, backend="cpu")
     got = []
     p = d.SeekFrame(17, 0, 0)
     while True:
@@ -91,7 +92,7 @@ def test_decoding_goes_on_after_an_exact_seek():
 def test_seek_to_previous_key_frame():
     seq = sequential("long_gop")  # key frames every 12 frames
     d = video.demuxer(clip("long_gop"))
-    dec = video.decoder(d.GetCodecId(), mem_type=2)
+    dec = video.decoder(d.GetCodecId(), mem_type=2, backend="cpu")
     for t in (0, 5, 12, 30, 59):
         pts, a = first_frame_after_seek(d, dec, t, video.SEEK_MODE_PREV_KEY_FRAME, video.SEEK_CRITERIA_FRAME_NUM)
         n = [s[0] for s in seq].index(pts)

@@ -183,6 +183,7 @@ def decode_all(path, rgb_format=None, **dec_kw):
     import pixcodec.video as v
     d = v.demuxer(path)
     dec_kw.setdefault("mem_type", 2)
+    dec_kw.setdefault("backend", "cpu")  # the CPU decoder's tests (tests/gpu covers the GPU decoder)
     dec = v.decoder(d.GetCodecId(), **dec_kw)
     out = []
     info = None
