@@ -605,3 +605,37 @@ def test_no_deadlock_closing_a_decoder_while_ffmpeg_logs():
     except subprocess.TimeoutExpired:
         pytest.fail("closing decoders deadlocked")
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]
+
+
+# ------------------------------------------------------------------------------ copies and the GPU's absence
+
+def test_frame_copies():
+    """A host frame is its own host copy; a device copy needs a GPU (tests/gpu covers that side)."""
+    d, dec, p = decoded_packet(clip("h264_8"))
+    frame = p._frame
+    host = frame.copy("cpu")
+    assert np.array_equal(np.asarray(host.yuv()), np.asarray(frame.yuv()))
+    assert host.surface()["planes"] == frame.surface()["planes"]  # the same frame, no copy
+    with pytest.raises(ValueError, match="device"):
+        frame.copy("tpu")
+    if pixcodec.gpu_device_count() == 0:
+        with pytest.raises(pixcodec.Error) as e:
+            frame.copy("cuda")
+        assert e.value.status_name == "BACKEND_UNAVAILABLE"
+        assert pixcodec.gpu_unavailable_reason() in str(e.value)
+
+
+@pytest.mark.skipif(pixcodec.gpu_device_count() > 0, reason="a GPU is present (tests/gpu covers it)")
+def test_gpu_backend_without_a_gpu_names_the_reason():
+    with pytest.raises(pixcodec.Error) as e:
+        video.decoder(video.VideoCodec.AVC, mem_type=0, backend="gpu")
+    assert e.value.status_name == "BACKEND_UNAVAILABLE"
+    assert "GPU video decoder cannot be used" in str(e.value)
+    assert pixcodec.gpu_unavailable_reason() in str(e.value)
+    d = video.demuxer(clip("hevc_10"))
+    auto = video.decoder(d.GetCodecId(), mem_type=2, backend="auto")
+    assert auto.backend == "cpu"
+    assert not pixcodec._pixcodec.video_codec_supported(int(video.VideoCodec.HEVC), 10, 2, 0)  # backend GPU
+    assert pixcodec._pixcodec.video_codec_supported(int(video.VideoCodec.HEVC), 10, 0, 0)  # AUTO: the CPU
+    with pytest.raises(pixcodec.Error):
+        video.VideoReader(clip("h264_8"), device="cuda")
