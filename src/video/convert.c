@@ -573,11 +573,21 @@ pxc_status pxc_vframe_cpu_convert(pxc_video_frame *f, const pxc_video_convert_pa
      * the crop is what a conversion of the whole frame gives it, then copy the
      * crop out, or resize it from there.
      */
-    const int rl = (cl > 16 ? cl - 16 : 0) & ~15, rt = (ct > 16 ? ct - 16 : 0) & ~15;
+    int rl = (cl > 16 ? cl - 16 : 0) & ~15, rt = (ct > 16 ? ct - 16 : 0) & ~15;
     int rr = (cl + cw + 31) & ~15, rb = (ct + ch + 31) & ~15;
     /* even sizes inside the frame keep the chroma-to-luma ratio of the whole frame exactly 1:2 */
     if (rr > W) rr = W;
     if (rb > H) rb = H;
+    /* an odd size with subsampled chroma: libswscale steps through the chroma by
+       ceil(W / 2) / W, which no region of another size shares: the whole width (height) then */
+    if ((W & 1) && sd->log2_chroma_w) {
+        rl = 0;
+        rr = W;
+    }
+    if ((H & 1) && sd->log2_chroma_h) {
+        rt = 0;
+        rb = H;
+    }
     src = crop_ref(av, rl, rt, rr - rl, rb - rt, e);
     tmp = av_frame_alloc();
     if (!src || !tmp) {

@@ -3,7 +3,7 @@
  * (vconv_kernels.cu) and their CPU references (vconv_ref.c).
  *
  * What is computed is what src/video/convert.c gets from libswscale (6.x, x86) with
- * params->accurate set (SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), within 1 per 8-bit sample:
+ * params->accurate set (SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), in exact arithmetic:
  *
  *  - The filters are libswscale's (initFilter): the same source positions (its 16.16 step
  *    xInc, centred luma and chroma: src/dst_*_chr_pos unset), the same tent (SWS_BILINEAR, which
@@ -11,25 +11,27 @@
  *    point (SWS_POINT) coefficients computed in its integer arithmetic, the same reduction (near
  *    zero taps, cumulatively at most 0.002 of the peak, dropped at the start of each filter; the
  *    filter length of the whole axis then the longest one needed, rounded up to x86's alignment:
- *    4 horizontally, 2 vertically) and the same clamping at the borders. Each output coordinate's
- *    taps are computed on the fly (no tables); only the axis' filter length is planned once on the
- *    host (pxc_vconv_plan_*), as it depends on every coordinate of the axis.
- *  - The weights are then normalised exactly (Q16, prefix rounding, summing to 65536) instead of
- *    to libswscale's 14-bit (horizontal) and 12-bit (vertical) fixed point, and the samples are
- *    filtered and converted in 64-bit integers with no intermediate rounding worth mentioning:
- *    exact arithmetic up to 2^-16 of a 16-bit sample. Integers make the kernels and the
- *    references bit-identical (no FMA contraction or rounding-mode differences).
+ *    4 horizontally, 2 vertically) and the same clamping at the borders. As in libswscale the
+ *    filter also interpolates 4:2:0 chroma, at 1:1 too. Each output coordinate's taps are
+ *    computed on the fly (no tables); only the axis' filter length is planned on the host
+ *    (pxc_vconv_plan_*), as it depends on every coordinate of the axis.
+ *  - The weights are then normalised exactly (PXC_VCONV_WBITS = 20 fraction bits, prefix
+ *    rounding, summing to exactly 1) instead of to libswscale's 14-bit (horizontal) and 12-bit
+ *    (vertical) fixed point, and the samples filtered and converted in 64-bit integers, rounded
+ *    once: within 1 of exact arithmetic for 16-bit outputs too. Integers make the kernels and
+ *    the references bit-identical (no FMA contraction or rounding-mode differences).
  *  - Samples are taken MSB-aligned, as libswscale scales them: a b-bit sample v is v << (16 - b)
- *    (so 8-bit 255 and 10-bit 1020 are the same value), outputs are the exact result rounded to
- *    8 bits (value / 256) or 16 bits (the value itself: full-range white is 65280, i.e. 255 * 256,
- *    as libswscale gives, not 65535).
+ *    (so 8-bit 255 and 10-bit 1020 are the same value); outputs are the result rounded to 8 bits
+ *    (value / 256) or 16 bits (the value itself: full-range white is 65280, i.e. 255 * 256, as
+ *    libswscale gives, not 65535).
  *  - Colour: libswscale's matrix table (ff_yuv2rgb_coeffs, by ISO 23091-2 value) with its range
  *    handling (limited: luma (Y - 16) * 255 / 219, chroma table as is; full: luma as is, chroma
  *    table * 224 / 255).
  *  - libswscale's 1:1 path of interleaved RGB outputs (yuv2packed1, taken when the vertical luma
  *    filter has one tap and the vertical chroma filter two): instead of the two chroma rows'
  *    weights it takes the first row alone when the second's 12-bit weight is below 2048, else the
- *    mean of both. This is reproduced (pxc_vconv_axis_alpha12). Planar outputs filter exactly.
+ *    mean of both (so the last output row of a 4:2:0 frame gets the mean of the last two chroma
+ *    rows). This is reproduced (pxc_vconv_axis_alpha12). Planar outputs filter exactly.
  *  - Crops as convert.c takes them: a crop that is not resized is the whole-frame conversion
  *    cropped; a resized crop at even offsets (or any of 4:4:4) is one libswscale pass over the
  *    cropped planes (chroma from the crop's first chroma sample, ceil(w/2) of them); a resized crop
@@ -37,6 +39,16 @@
  *    samples, then that RGB image resized by libswscale, which turns RGB into BT.601 YUV and back
  *    and, when the output is at most half as wide (planar 16-bit RGB excepted), computes the chroma
  *    of horizontal pairs of pixels. Both effects are reproduced (pxc_vconv_twostage).
+ *
+ * Where libswscale's fixed point rounds, the results differ from it by at most 1 (8-bit outputs;
+ * 2 for the two passes, whose second libswscale pass is itself that far from exact) and by up to
+ * ~48 of 65535 for 16-bit outputs (its 12-bit vertical weights). Not reproduced, as libswscale /
+ * convert.c are wrong there (tests/c/test_ref_video_convert.c shows each): the int32 overflow of its
+ * 8-bit output arithmetic on limited-range input far outside the nominal range; its unscaled
+ * GRAY8 -> packed RGB path, which ignores the limited range (the GPU sees monochrome as NV12 with
+ * neutral chroma); the chroma step of convert.c's crop regions in odd-sized 4:2:0 frames (here:
+ * the whole frame's); the pixel past the row its halved second-pass chroma reads for an odd crop
+ * width at the right edge (here: the last pixel repeated).
  *
  * All functions are PXC_HD (see cuda/hd.h) except the planning ones (PXC_VCONV_HOST: host code of
  * the launchers and the references).
@@ -263,7 +275,8 @@ PXC_HD void pxc_vconv_axis_raw(const pxc_vconv_axis *a, int32_t i, int64_t *k, i
     }
 }
 
-/* Leading taps libswscale drops as near zero: how many of k[0 .. raw - 1] (their running sum stays below the cutoff). */
+/* Leading taps libswscale drops as near zero: how many of k[0 .. raw - 1] (their running sum stays below
+ * the cutoff). */
 PXC_HD int32_t pxc_vconv_axis_trim(const pxc_vconv_axis *a, const int64_t *k)
 {
     const int64_t thr = pxc_vconv_cutoff(a->cut_e);
@@ -532,7 +545,8 @@ PXC_VCONV_HOST int pxc_vconv_plan_job(const pxc_vconv_job *j, pxc_vconv_plan *p)
             p->mode = PXC_VCONV_TWOSTAGE;
             p->s_x0 = cl;
             p->s_y0 = ct;
-            /* libswscale halves the chroma of RGB inputs (all but planar 16-bit ones) for outputs at most half as wide */
+            /* libswscale halves the chroma of RGB inputs (all but planar 16-bit ones) for outputs at most half
+               as wide */
             p->s_half = dw <= (cw >> 1) && !(j->dst.planar && j->dst.u16);
             ok &= pxc_vconv_plan_axis_for(&p->sx, cw, dw, j->filter, 0);
             ok &= pxc_vconv_plan_axis_for(&p->sy, ch, dh, j->filter, 1);
@@ -670,17 +684,21 @@ PXC_HD void pxc_vconv_chroma_rows(const pxc_vconv_plan *p, int32_t y, pxc_vconv_
     if (!p->packed1 || !pxc_vconv_packed1_taps(&p->cy, y, cy)) pxc_vconv_axis_taps(&p->cy, y, cy);
 }
 
-/* Output pixel (x, y) of a one-pass plan, its taps computed here (the kernels' path). */
+/* Output pixel (x, y) of a one-pass plan, its taps computed here (the kernels' path; the same sums as
+ * pxc_vconv_onepass, the luma taps' storage reused for the chroma's). */
 PXC_HD void pxc_vconv_onepass_pixel(const pxc_vconv_plan *p, int32_t x, int32_t y, uint32_t rgb[3])
 {
-    pxc_vconv_taps lx, ly, cx, cy;
+    pxc_vconv_taps tx, ty;
     x += p->ox;
     y += p->oy;
-    pxc_vconv_axis_taps(&p->lx, x, &lx);
-    pxc_vconv_axis_taps(&p->ly, y, &ly);
-    pxc_vconv_axis_taps(&p->cx, x, &cx);
-    pxc_vconv_chroma_rows(p, y, &cy);
-    pxc_vconv_onepass(p, &lx, &ly, &cx, &cy, rgb);
+    pxc_vconv_axis_taps(&p->lx, x, &tx);
+    pxc_vconv_axis_taps(&p->ly, y, &ty);
+    const int64_t yy = pxc_vconv_filter(&p->src, 0, &tx, p->lx0, &ty, p->ly0);
+    pxc_vconv_axis_taps(&p->cx, x, &tx);
+    pxc_vconv_chroma_rows(p, y, &ty);
+    const int64_t u = pxc_vconv_filter(&p->src, 1, &tx, p->cx0, &ty, p->cy0);
+    const int64_t v = pxc_vconv_filter(&p->src, 2, &tx, p->cx0, &ty, p->cy0);
+    pxc_vconv_yuv2rgb(p, yy, u, v, rgb);
 }
 
 /* Pixel (x, y) of the first pass of a TWOSTAGE plan: computed, or read from the reference's copy. */
