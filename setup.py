@@ -45,7 +45,7 @@ libs = pkg_config("--libs")
 ext = Extension(
     "pixcodec._pixcodec",
     sources=sources("src/core/*.c", "src/codecs/*/*.c", "src/codecs/*/gpu/*.c", "src/cuda/*.c", "src/video/*.c",
-                    "python/ext/*.c"),
+                    "src/video/gpu/*.c", "python/ext/*.c"),
     include_dirs=["include", "src", "python/ext"] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_GNU_SOURCE", None)],
     libraries=[f[2:] for f in libs if f.startswith("-l")] + ["m"],
