@@ -521,7 +521,12 @@ static pxc_status enter(nvdec *d, pxc_err *e)
     CUresult r = cu->cuCtxPushCurrent(d->cuctx);
     if (r != CUDA_SUCCESS)
         return pxc_err_set(e, PXC_ERROR_INTERNAL, "cannot make the GPU decoder's context current: %s", cu_text(r));
-    return pxc_cuda_use_device(d->device_id, e);
+    if (pxc_cuda_use_device(d->device_id, e) != PXC_OK) {
+        CUcontext popped;
+        cu->cuCtxPopCurrent(&popped);
+        return e->status;
+    }
+    return PXC_OK;
 }
 
 static void leave(nvdec *d)
