@@ -149,20 +149,24 @@ static pxc_status buf_surface(pxc_video_frame *f, pxc_video_surface *out, pxc_er
     return PXC_OK;
 }
 
+/* Gives a surface buffer back: to its pool (dropping the pool reference), to the device, or to the heap. */
+static void release_buffer(const pxc_video_surface *s, uint8_t *buf, size_t bytes, pxc_vpool *pool)
+{
+    if (s->buffer_kind != PXC_BUFFER_DEVICE) {
+        free(buf);
+    } else if (pool) {
+        vpool_put(pool, buf, bytes);
+        pxc_vpool_unref(pool);
+    } else {
+        free_on(s->device_id, buf);
+    }
+}
+
 static void buf_free(pxc_video_frame *f)
 {
     buf_frame *b = f->priv;
     if (!b) return;
-    if (b->surf.buffer_kind == PXC_BUFFER_DEVICE) {
-        if (b->pool) {
-            vpool_put(b->pool, b->buf, b->bytes);
-            pxc_vpool_unref(b->pool);
-        } else {
-            free_on(b->surf.device_id, b->buf);
-        }
-    } else {
-        free(b->buf);
-    }
+    release_buffer(&b->surf, b->buf, b->bytes, b->pool);
     free(b);
     f->priv = NULL;
 }
@@ -188,13 +192,7 @@ static pxc_video_frame *buf_frame_new(pxc_vdec_shared *shared, const pxc_video_f
     buf_frame *b = f ? calloc(1, sizeof(*b)) : NULL;
     if (!b) {
         free(f);
-        if (s->buffer_kind == PXC_BUFFER_DEVICE) {
-            if (pool) vpool_put(pool, buf, bytes);
-            else free_on(s->device_id, buf);
-        } else {
-            free(buf);
-        }
-        pxc_vpool_unref(pool);
+        release_buffer(s, buf, bytes, pool);
         pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory allocating a video frame");
         return NULL;
     }
