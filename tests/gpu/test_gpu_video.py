@@ -4,10 +4,10 @@
 Tolerances:
 - surfaces (YUV): bit-exact with the CPU decoder (libavcodec) for conformant streams, frame by
   frame in presentation order, with the same pts;
-- RGB conversions and resizing on the GPU: within 1 per sample of the CPU conversion with
-  accurate=1 (libswscale with accurate rounding and full chroma interpolation; the GPU kernels
-  compute that arithmetic exactly, see tests/c/test_ref_video_convert.c for the per-format
-  figures);
+- RGB conversions and resizing on the GPU: within 1 per sample (8-bit outputs; 48 for 16-bit
+  outputs, where libswscale itself is up to 46 from exact) of the CPU conversion with accurate=1
+  (libswscale with accurate rounding and full chroma interpolation; the GPU kernels compute that
+  arithmetic exactly, see tests/c/test_ref_video_convert.c);
 - streams the GPU cannot decode (codec, chroma, depth, size per the decoder's caps): backend 'gpu'
   fails naming the reason; 'auto' gives the CPU decoder's frames.
 Run only where pixcodec can use a CUDA device (conftest.py skips them otherwise).
@@ -164,7 +164,8 @@ def test_rgb_on_the_gpu_within_1_of_the_accurate_cpu_conversion(name, fmt):
     want, _ = frames(path, "cpu", rgb_format=fmt, accurate=True)
     got, backend = frames(path, "gpu", mem_type=0, rgb_format=fmt)
     assert backend == "gpu"
-    tol = 1 if fmt in (video.OutputFormatEnum.rgb, video.OutputFormatEnum.bgra) else 257
+    # 16-bit: libswscale's own error (up to 46 from exact; tests/c/test_ref_video_convert.c)
+    tol = 1 if fmt in (video.OutputFormatEnum.rgb, video.OutputFormatEnum.bgra) else 48
     assert_same_frames(got, want, tol=tol)
 
 
