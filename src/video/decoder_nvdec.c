@@ -838,13 +838,12 @@ const pxc_vdec_backend pxc_vdec_backend_nvdec = {
 
 #else /* no CUDA in this build */
 
-static const char no_cuda[] = "this build of pixcodec has no GPU support (built without CUDA)";
-
+/* the CUDA glue's own reason (a build without CUDA) */
 static pxc_status nvdec_open(const pxc_vdec_open_args *a, void **impl, pxc_err *e)
 {
     (void)a;
     *impl = NULL;
-    return pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE, "%s", no_cuda);
+    return pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE, "%s", pxc_cuda_unavailable_reason());
 }
 
 static bool nvdec_supported(pxc_video_codec codec, uint32_t bit_depth, int device_id, const char **why)
@@ -852,7 +851,7 @@ static bool nvdec_supported(pxc_video_codec codec, uint32_t bit_depth, int devic
     (void)codec;
     (void)bit_depth;
     (void)device_id;
-    *why = no_cuda;
+    *why = pxc_cuda_unavailable_reason();
     return false;
 }
 
