@@ -2,6 +2,8 @@
 #ifndef PXC_TEST_H
 #define PXC_TEST_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,22 @@ static inline int pxc_test_summary(const char *name)
 }
 
 /* Reads a whole file; returns NULL when it does not exist. Caller frees. */
+/* Runs a shell command, its output appended to logdir/ffmpeg.log; true on exit status 0. */
+static inline bool pxc_test_sh(const char *logdir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline bool pxc_test_sh(const char *logdir, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    char full[4400];
+    snprintf(full, sizeof(full), "%s >>%s/ffmpeg.log 2>&1", cmd, logdir);
+    int r = system(full);
+    if (r != 0) fprintf(stderr, "command failed (%d): %s\n", r, cmd);
+    return r == 0;
+}
+
 static inline unsigned char *pxc_test_read_file(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");

@@ -33,20 +33,8 @@ static char dir[256];
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* Runs a shell command (ffmpeg's output goes to dir/ffmpeg.log); true on exit status 0. */
-static bool sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    char full[4400];
-    snprintf(full, sizeof(full), "%s >>%s/ffmpeg.log 2>&1", cmd, dir);
-    int r = system(full);
-    if (r != 0) fprintf(stderr, "command failed (%d): %s\n", r, cmd);
-    return r == 0;
-}
+/* Runs a shell command (output to dir/ffmpeg.log); true on exit status 0. */
+#define sh(...) pxc_test_sh(dir, __VA_ARGS__)
 
 #define FF "ffmpeg -hide_banner -nostdin -loglevel error -y"
 /* the scaler flags pixcodec uses for each filter */
