@@ -379,6 +379,10 @@ typedef struct pxc_video_decoder_settings {
     size_t extradata_size;
     uint32_t max_width, max_height; /**< largest frame expected (0: any within the context's limits) */
     int zero_latency;            /**< 1: return each frame as soon as it is decoded (no reordering delay beyond the codec's) */
+    int decode_only;             /**< 1: frames carry their facts but no pixels (the GPU decoder maps and copies
+                                      nothing; for timing the decoding alone): their surface has the layout
+                                      with NULL planes, and converting, resizing or copying them fails with
+                                      PXC_ERROR_INVALID_ARGUMENT */
 } pxc_video_decoder_settings;
 
 PXC_API void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s);

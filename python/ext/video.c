@@ -620,8 +620,13 @@ static void plane_geometry(const pxc_video_surface *s, unsigned p, pxc_array_geo
     g->device_id = s->device_id;
 }
 
-static int check_plane(const pxc_video_surface *s, unsigned p)
+static int check_plane(module_state *st, const pxc_video_surface *s, unsigned p)
 {
+    if (p < s->num_planes && p < 3 && !s->planes[0]) {
+        pxc_raise(st, PXC_ERROR_INVALID_ARGUMENT,
+                  "the frame has no pixels: its decoder was created with decode_only (nothing is mapped)");
+        return -1;
+    }
     if (p >= s->num_planes || p >= 3 || !s->planes[p]) {
         PyErr_Format(PyExc_IndexError, "plane %u: the surface has %u planes", p, (unsigned)s->num_planes);
         return -1;
@@ -639,7 +644,7 @@ static PyObject *frame_plane(FrameObject *self, PyObject *args)
     crop_rect c = {0, 0, 0, 0};
     if (!PyArg_ParseTuple(args, "i|(IIII):plane", &p, &c.l, &c.t, &c.r, &c.b)) return NULL;
     if (p < 0) p = 3;
-    if (check_plane(&self->surf, (unsigned)p) < 0 || resolve_crop(&self->surf, &c) < 0) return NULL;
+    if (check_plane(state_of(self->module), &self->surf, (unsigned)p) < 0 || resolve_crop(&self->surf, &c) < 0) return NULL;
     pxc_array_geometry g;
     if (whole_frame(&self->surf, &c))
         plane_geometry(&self->surf, (unsigned)p, &g);
@@ -703,7 +708,7 @@ static PyObject *frame_yuv(FrameObject *self, PyObject *args)
     if (resolve_crop(s, &c) < 0) return NULL;
     Py_ssize_t es = s->bytes_per_sample == 2 ? 2 : 1, cols = 0, rows = 0;
     for (unsigned p = 0; p < s->num_planes; p++)
-        if (check_plane(s, p) < 0) return NULL;
+        if (check_plane(st, s, p) < 0) return NULL;
     if (!whole_frame(s, &c)) {
         if (s->buffer_kind != PXC_BUFFER_DEVICE) return cropped_copy(st, s, &c);
         /* in device memory: the library copies the rectangle into a new device frame */
@@ -879,13 +884,14 @@ typedef struct {
 static PyObject *vdecoder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *kw[] = {"demuxer", "codec", "backend", "device_id", "num_threads", "max_width",
-                         "max_height", "zero_latency", "extradata", NULL};
+                         "max_height", "zero_latency", "extradata", "decode_only", NULL};
     PyObject *demuxer = Py_None;
-    int codec = PXC_VIDEO_CODEC_UNKNOWN, backend = PXC_VIDEO_BACKEND_AUTO, device_id = 0, threads = 0, zero = 0;
+    int codec = PXC_VIDEO_CODEC_UNKNOWN, backend = PXC_VIDEO_BACKEND_AUTO, device_id = 0, threads = 0, zero = 0,
+        decode_only = 0;
     unsigned int max_w = 0, max_h = 0;
     Py_buffer extra = {0};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OiiiiIIpy*:_VideoDecoder", kw, &demuxer, &codec, &backend,
-                                     &device_id, &threads, &max_w, &max_h, &zero, &extra))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OiiiiIIpy*p:_VideoDecoder", kw, &demuxer, &codec, &backend,
+                                     &device_id, &threads, &max_w, &max_h, &zero, &extra, &decode_only))
         return NULL;
     module_state *st = pxc_state_of_type(type);
     if (!st) {
@@ -912,6 +918,7 @@ static PyObject *vdecoder_new(PyTypeObject *type, PyObject *args, PyObject *kwar
     s.max_width = max_w;
     s.max_height = max_h;
     s.zero_latency = zero;
+    s.decode_only = decode_only;
     if (extra.obj && extra.len > 0) {
         s.extradata = extra.buf;
         s.extradata_size = (size_t)extra.len;
@@ -1024,7 +1031,7 @@ static PyType_Slot vdecoder_slots[] = {
     {Py_tp_methods, vdecoder_methods},
     {Py_tp_getset, vdecoder_getset},
     {Py_tp_doc, "_VideoDecoder(demuxer=None, codec=255, backend=0, device_id=0, num_threads=0, max_width=0,\n"
-                "max_height=0, zero_latency=False, extradata=b'')\n--\n\nThe C video decoder."},
+                "max_height=0, zero_latency=False, extradata=b'', decode_only=False)\n--\n\nThe C video decoder."},
     {0, NULL},
 };
 

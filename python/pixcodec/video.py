@@ -474,7 +474,8 @@ class decoder:
                               num_threads=_int_arg("num_threads", num_threads),
                               max_width=_int_arg("max_width", max_width),
                               max_height=_int_arg("max_height", max_height),
-                              zero_latency=bool(b_force_zero_latency))
+                              zero_latency=bool(b_force_zero_latency),
+                              decode_only=self._mem_type == MemType.OUT_SURFACE_MEM_NOT_MAPPED)
         self._clk_rate = clk_rate
         self._accurate = bool(accurate)
         self._dec = _pixcodec._VideoDecoder(None, **self._settings)

@@ -189,7 +189,12 @@ pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)
 
 void pxc_cuda_stream_destroy(void *stream)
 {
-    if (stream) cudaStreamDestroy((cudaStream_t)stream);
+    if (stream && stream != (void *)cudaStreamPerThread) cudaStreamDestroy((cudaStream_t)stream);
+}
+
+void *pxc_cuda_thread_stream(void)
+{
+    return (void *)cudaStreamPerThread;
 }
 
 pxc_status pxc_cuda_pointer_info(const void *ptr, bool *is_device, int *device_id, pxc_err *e)
@@ -303,6 +308,11 @@ pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)
 void pxc_cuda_stream_destroy(void *stream)
 {
     (void)stream;
+}
+
+void *pxc_cuda_thread_stream(void)
+{
+    return NULL;
 }
 
 pxc_status pxc_cuda_pointer_info(const void *ptr, bool *is_device, int *device_id, pxc_err *e)

@@ -62,6 +62,14 @@ pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e);
 void pxc_cuda_stream_destroy(void *stream);
 
 /**
+ * The calling thread's own stream (cudaStreamPerThread): work ordered on it needs no stream to be
+ * created first, runs beside other threads' work, and is ordered after what the legacy default stream
+ * (NULL) queued before it. Valid on whichever device is current; never destroyed. NULL in a build
+ * without CUDA.
+ */
+void *pxc_cuda_thread_stream(void);
+
+/**
  * What memory @p ptr points to: *is_device true for device (or managed)
  * memory, with the device's id; false for host memory (pageable or pinned).
  */

@@ -413,6 +413,15 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
             pxc_video_frame_release(f);
             return pxc_last_error_store(&dec->last_error, &e);
         }
+        if (dec->settings.decode_only && pxc_vframe_has_pixels(f)) {
+            /* the CPU decoder's pictures are decoded whatever happens: their pixels are let go at once */
+            pxc_video_frame *bare = NULL;
+            pxc_vframe_new_bare(dec->shared, &f->info, f->device_id >= 0 ? PXC_BUFFER_DEVICE : PXC_BUFFER_HOST,
+                                f->device_id, &bare, &e);
+            pxc_video_frame_release(f);
+            if (!bare) return pxc_last_error_store(&dec->last_error, &e);
+            f = bare;
+        }
         *out = f;
         pxc_last_error_store(&dec->last_error, &e);
         return PXC_OK;

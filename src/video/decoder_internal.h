@@ -130,6 +130,18 @@ pxc_status pxc_vframe_new_pooled(pxc_vdec_shared *shared, pxc_vpool *pool, const
                                  pxc_surface_format format, uint32_t bit_depth, pxc_video_frame **out,
                                  pxc_video_surface *surf, pxc_err *e);
 
+/* The surface format a frame of @p info has: NV12 / P016 for 4:2:0 and 4:0:0, YUV444 / YUV444_16 otherwise. */
+pxc_surface_format pxc_vsurface_format_of(const pxc_video_frame_info *info);
+
+/*
+ * A frame without pixels (decode_only): @p info and the layout of its surface (NULL planes) in
+ * @p kind memory on @p device_id. Its conversion, resize and copy fail with INVALID_ARGUMENT.
+ */
+pxc_status pxc_vframe_new_bare(pxc_vdec_shared *shared, const pxc_video_frame_info *info, pxc_buffer_kind kind,
+                               int device_id, pxc_video_frame **out, pxc_err *e);
+/* Whether @p f holds pixels (false for the frames of pxc_vframe_new_bare()). */
+bool pxc_vframe_has_pixels(const pxc_video_frame *f);
+
 /* ---- backends ------------------------------------------------------------ */
 
 typedef struct pxc_vdec_open_args {

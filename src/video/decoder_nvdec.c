@@ -208,6 +208,7 @@ typedef struct nvdec {
     pxc_video_codec pxc_codec;
     uint32_t max_width, max_height;   /* the settings' largest frame */
     bool zero_latency;
+    bool decode_only;                 /* pictures are not mapped: frames without pixels */
     const uint8_t *extradata;
     size_t extradata_size;
 
@@ -428,6 +429,13 @@ static int CUDAAPI on_decode(void *ud, CUVIDPICPARAMS *pp)
     return 1;
 }
 
+/* Queues a frame for receive (on_display checked the room). */
+static void push(nvdec *d, pxc_video_frame *f)
+{
+    d->queue[(d->qhead + d->qlen) % QUEUE_MAX] = f;
+    d->qlen++;
+}
+
 static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
 {
     const int idx = di->picture_index;
@@ -448,6 +456,12 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
     }
     info.key_frame = d->intra[idx] ? 1 : 0;
 
+    pxc_video_frame *f = NULL;
+    if (d->decode_only) { /* nothing mapped or copied: the picture's facts only */
+        pxc_status st = pxc_vframe_new_bare(d->shared, &info, PXC_BUFFER_DEVICE, d->device_id, &f, e);
+        if (st == PXC_OK) push(d, f);
+        return st;
+    }
     CUVIDPROCPARAMS pp;
     memset(&pp, 0, sizeof(pp));
     pp.progressive_frame = di->progressive_frame;
@@ -458,7 +472,6 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
     unsigned int pitch = 0;
     CUresult r = cv->cuvidMapVideoFrame(d->decoder, idx, &dptr, &pitch, &pp);
     if (r != CUDA_SUCCESS) return pxc_err_set(e, PXC_ERROR_INTERNAL, "cannot map a decoded picture: %s", cu_text(r));
-    pxc_video_frame *f = NULL;
     pxc_video_surface s;
     pxc_status st = pxc_vframe_new_pooled(d->shared, d->pool, &info, d->format, d->depth, &f, &s, e);
     if (st == PXC_OK) {
@@ -477,8 +490,7 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
         pxc_video_frame_release(f);
         return st;
     }
-    d->queue[(d->qhead + d->qlen) % QUEUE_MAX] = f;
-    d->qlen++;
+    push(d, f);
     return PXC_OK;
 }
 
@@ -639,6 +651,7 @@ static pxc_status nvdec_open(const pxc_vdec_open_args *a, void **impl, pxc_err *
     d->max_width = s->max_width;
     d->max_height = s->max_height;
     d->zero_latency = s->zero_latency != 0;
+    d->decode_only = s->decode_only != 0;
     d->extradata = s->extradata;
     d->extradata_size = s->extradata_size;
     pxc_status st = PXC_OK;

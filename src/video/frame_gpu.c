@@ -236,6 +236,42 @@ pxc_status pxc_vframe_new_pooled(pxc_vdec_shared *shared, pxc_vpool *pool, const
     return PXC_OK;
 }
 
+pxc_surface_format pxc_vsurface_format_of(const pxc_video_frame_info *info)
+{
+    const bool deep = info->bit_depth > 8;
+    if (info->chroma == PXC_VIDEO_CHROMA_420 || info->chroma == PXC_VIDEO_CHROMA_400)
+        return deep ? PXC_SURFACE_P016 : PXC_SURFACE_NV12;
+    return deep ? PXC_SURFACE_YUV444_16 : PXC_SURFACE_YUV444;
+}
+
+pxc_status pxc_vframe_new_bare(pxc_vdec_shared *shared, const pxc_video_frame_info *info, pxc_buffer_kind kind,
+                               int device_id, pxc_video_frame **out, pxc_err *e)
+{
+    *out = NULL;
+    pxc_video_surface s;
+    memset(&s, 0, sizeof(s));
+    size_t total;
+    if (!pxc_vsurface_layout(pxc_vsurface_format_of(info), info->width, info->height, &s, &total))
+        return pxc_err_set(e, PXC_ERROR_LIMIT_EXCEEDED, "surface of %u x %u is too large", info->width, info->height);
+    for (int p = 0; p < 3; p++) s.planes[p] = NULL; /* the layout's offsets: nothing holds them */
+    s.bit_depth = info->bit_depth;
+    s.buffer_kind = kind;
+    s.device_id = kind == PXC_BUFFER_DEVICE ? device_id : -1;
+    *out = buf_frame_new(shared, info, &s, NULL, 0, NULL, e);
+    return *out ? PXC_OK : e->status;
+}
+
+bool pxc_vframe_has_pixels(const pxc_video_frame *f)
+{
+    return f->ops != &buf_ops || ((const buf_frame *)f->priv)->buf != NULL;
+}
+
+static pxc_status no_pixels(pxc_err *e)
+{
+    return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT,
+                       "the frame has no pixels: its decoder was created with decode_only (nothing is mapped)");
+}
+
 /* ---- conversion ---------------------------------------------------------------------- */
 
 static void job_surface(pxc_vconv_surface *v, const pxc_video_surface *s)
@@ -298,6 +334,7 @@ static pxc_status copy_to_image(pxc_image *img, const uint8_t *src, size_t row_s
 static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_image *dst, pxc_err *e)
 {
     const buf_frame *b = f->priv;
+    if (!b->buf) return no_pixels(e);
     pxc_vconv_job j;
     memset(&j, 0, sizeof(j));
     job_surface(&j.src, &b->surf);
@@ -340,9 +377,10 @@ static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params
                            "the destination is on device %d, the frame on device %d: convert on the frame's device",
                            dst->desc.device_id, b->surf.device_id);
     if (pxc_cuda_use_device(b->surf.device_id, e) != PXC_OK) return e->status;
-    void *stream = NULL, *tmp = NULL;
-    pxc_status st = pxc_cuda_stream_create(&stream, e);
-    if (st == PXC_OK && !dst_dev) {
+    /* the thread's own stream: no stream created per call; ordered after the output image's clearing */
+    void *stream = pxc_cuda_thread_stream(), *tmp = NULL;
+    pxc_status st = PXC_OK;
+    if (!dst_dev) {
         st = pxc_cuda_malloc(&tmp, total ? total : 1, e);
         j.dst.data = tmp;
         j.dst.row_stride = rs;
@@ -350,8 +388,7 @@ static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params
     }
     if (st == PXC_OK) st = pxc_cuda_error(pxc_vconv_launch(&j, stream), "the colour conversion kernel", e);
     if (st == PXC_OK && !dst_dev) st = copy_to_image(dst, tmp, rs, ps, PXC_CUDA_D2H, stream, e);
-    if (stream) st = pxc_cuda_stream_finish(stream, st, e);
-    pxc_cuda_stream_destroy(stream);
+    st = pxc_cuda_stream_finish(stream, st, e);
     pxc_cuda_free(tmp);
     return st;
 #else
@@ -365,6 +402,7 @@ static pxc_status buf_resize(pxc_video_frame *f, const pxc_video_convert_params 
                              pxc_err *e)
 {
     const buf_frame *b = f->priv;
+    if (!b->buf) return no_pixels(e);
     const bool dev = b->surf.buffer_kind == PXC_BUFFER_DEVICE;
     pxc_video_surface s;
     memset(&s, 0, sizeof(s));
@@ -399,16 +437,14 @@ static pxc_status buf_resize(pxc_video_frame *f, const pxc_video_convert_params 
     }
 #ifdef PXC_HAVE_CUDA
     if (pxc_cuda_use_device(b->surf.device_id, e) != PXC_OK) return e->status;
-    void *buf = NULL, *stream = NULL;
+    void *buf = NULL, *stream = pxc_cuda_thread_stream();
     pxc_status st = pxc_cuda_malloc(&buf, total, e);
-    if (st == PXC_OK) st = pxc_cuda_stream_create(&stream, e);
     if (st == PXC_OK) {
         pxc_vsurface_place(&s, buf);
         job_surface(&j.dst, &s);
         st = pxc_cuda_error(pxc_vresize_launch(&j, stream), "the resize kernel", e);
     }
-    if (stream) st = pxc_cuda_stream_finish(stream, st, e);
-    pxc_cuda_stream_destroy(stream);
+    st = pxc_cuda_stream_finish(stream, st, e);
     if (st != PXC_OK) {
         pxc_cuda_free(buf);
         return st;
@@ -441,6 +477,10 @@ pxc_status pxc_video_frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int de
     src.struct_size = sizeof(src);
     pxc_status st = pxc_video_frame_surface(f, &src);
     if (st != PXC_OK) return st;
+    if (!pxc_vframe_has_pixels(f)) {
+        no_pixels(&e);
+        return pxc_last_error_store(&ctx->last_error, &e);
+    }
     if (kind == PXC_BUFFER_HOST && src.buffer_kind == PXC_BUFFER_HOST) {
         *out = pxc_video_frame_ref(f); /* frames do not change: the frame itself is its host copy */
         return PXC_OK;
@@ -480,9 +520,9 @@ pxc_status pxc_video_frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int de
                                             : src.width) *
                                s.bytes_per_sample;
             st = pxc_cuda_copy_2d((void *)s.planes[i], s.pitch[i], src.planes[i], src.pitch[i], row, s.plane_height[i],
-                                  ck, NULL, &e);
+                                  ck, pxc_cuda_thread_stream(), &e);
         }
-        st = pxc_cuda_stream_finish(NULL, st, &e);
+        st = pxc_cuda_stream_finish(pxc_cuda_thread_stream(), st, &e);
     }
     if (st != PXC_OK) {
         if (kind == PXC_BUFFER_HOST) free(buf);

@@ -1254,6 +1254,82 @@ static void test_zero_latency(void)
     free_packets(&p);
 }
 
+/* decode_only: the same frames and facts as a normal decode, surfaces laid out without pixels, and every
+   use of the missing pixels refused. */
+static void check_decode_only(const char *clip, pxc_surface_format want_format)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, clip);
+    packets p;
+    if (!load_packets(path, NULL, &p)) return;
+    frames full = {0}, bare = {0};
+    pxc_video_decoder *dec = new_decoder(&p, 2);
+    if (dec) decode_range(dec, &p, 0, p.n, 1, &full);
+    pxc_video_decoder_destroy(dec);
+    pxc_video_decoder_settings s;
+    pxc_video_decoder_default_settings(&s);
+    s.codec = p.codec;
+    s.extradata = p.extra;
+    s.extradata_size = p.extra_size;
+    s.decode_only = 1;
+    dec = NULL;
+    CHECK_OK(pxc_video_decoder_create(ctx, &s, &dec));
+    if (dec) decode_range(dec, &p, 0, p.n, 3, &bare);
+    CHECK_MSG(full.n > 0 && bare.n == full.n, "decode_only %s: %zu frames, %zu decoding fully", clip, bare.n, full.n);
+    for (size_t i = 0; i < bare.n && i < full.n; i++) {
+        pxc_video_frame_info a = {.struct_size = sizeof(a)}, b = {.struct_size = sizeof(b)};
+        CHECK_OK(pxc_video_frame_get_info(full.f[i], &a));
+        CHECK_OK(pxc_video_frame_get_info(bare.f[i], &b));
+        CHECK_MSG(a.pts == b.pts && a.width == b.width && a.height == b.height && a.bit_depth == b.bit_depth &&
+                      a.chroma == b.chroma && a.key_frame == b.key_frame && a.color.matrix == b.color.matrix &&
+                      a.color.full_range == b.color.full_range,
+                  "decode_only %s frame %zu: facts differ (pts %lld / %lld)", clip, i, (long long)a.pts,
+                  (long long)b.pts);
+        pxc_video_surface fs = {.struct_size = sizeof(fs)}, bs = {.struct_size = sizeof(bs)};
+        CHECK_OK(pxc_video_frame_surface(full.f[i], &fs));
+        CHECK_OK(pxc_video_frame_surface(bare.f[i], &bs));
+        CHECK_MSG(bs.format == want_format && fs.format == want_format && bs.width == fs.width &&
+                      bs.height == fs.height && bs.num_planes == fs.num_planes &&
+                      bs.bytes_per_sample == fs.bytes_per_sample && bs.buffer_kind == PXC_BUFFER_HOST,
+                  "decode_only %s frame %zu: surface layout differs", clip, i);
+        for (uint32_t k = 0; k < bs.num_planes; k++)
+            CHECK_MSG(!bs.planes[k] && bs.plane_height[k] == fs.plane_height[k] &&
+                          bs.pitch[k] >= (size_t)bs.width * bs.bytes_per_sample,
+                      "decode_only %s frame %zu plane %u: address %p, %u rows (want %u)", clip, i, k,
+                      (const void *)bs.planes[k], bs.plane_height[k], fs.plane_height[k]);
+    }
+    if (bare.n) {
+        pxc_video_frame *f = bare.f[0], *out = NULL;
+        pxc_video_convert_params cp;
+        pxc_video_convert_params_default(&cp);
+        cp.format = PXC_VIDEO_FORMAT_RGB;
+        pxc_image *img = NULL;
+        CHECK_STATUS(pxc_video_frame_convert(f, &cp, &img), PXC_ERROR_INVALID_ARGUMENT);
+        CHECK_MSG(strstr(pxc_context_last_error(ctx), "decode_only") != NULL, "convert: %s", pxc_context_last_error(ctx));
+        CHECK_MSG(img == NULL, "decode_only: convert made an image");
+        cp.width = 64;
+        cp.height = 32;
+        CHECK_STATUS(pxc_video_frame_resize(f, &cp, &out), PXC_ERROR_INVALID_ARGUMENT);
+        CHECK_MSG(out == NULL, "decode_only: resize made a frame");
+        CHECK_STATUS(pxc_video_frame_copy(f, PXC_BUFFER_HOST, -1, &out), PXC_ERROR_INVALID_ARGUMENT);
+        CHECK_MSG(out == NULL, "decode_only: copy made a frame");
+    }
+    printf("  decode_only %s: %zu frames with facts and no pixels\n", clip, bare.n);
+    frames_free(&full);
+    frames_free(&bare);
+    pxc_video_decoder_destroy(dec);
+    free_packets(&p);
+}
+
+static void test_decode_only(void)
+{
+    check_decode_only("h264.mkv", PXC_SURFACE_NV12);
+    check_decode_only("hevc_10.mkv", PXC_SURFACE_P016);
+    check_decode_only("h264_444.mkv", PXC_SURFACE_YUV444);
+    check_decode_only("h264_422.mkv", PXC_SURFACE_YUV444); /* 4:2:2 comes out on 4:4:4 surfaces */
+    check_decode_only("hevc_gray.mkv", PXC_SURFACE_NV12);
+}
+
 /* pxc_video_decoder_create_for() over pixcodec's demuxer, when it opens the clip. */
 static void test_create_for(void)
 {
@@ -1317,6 +1393,7 @@ int main(void)
         test_threads();
         test_zero_latency();
         test_create_for();
+        test_decode_only();
     }
     pxc_context_destroy(ctx);
     if (!pxc_test_failures) {

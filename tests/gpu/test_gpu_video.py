@@ -156,6 +156,30 @@ def test_mem_types(mem_type):
     assert_same_frames(got, want)
 
 
+@pytest.mark.parametrize("name", ["h264_8", "hevc_10"])
+def test_mem_type_3_decodes_every_frame_without_mapping(name):
+    """mem_type 3: NVDEC maps nothing; every frame still comes out, with the CPU decoder's pts and size."""
+    path = clip(name)
+    want, _ = frames(path, "cpu")
+    d = video.demuxer(path)
+    dec = video.decoder(d.GetCodecId(), mem_type=3, backend="gpu")
+    pts = []
+    while True:
+        p = d.DemuxFrame()
+        for _ in range(dec.DecodeFrame(p)):
+            pts.append(dec.GetFrameYuv(p))
+            assert p.frame_adrs == 0 and p.ext_buf == []
+            s = p._frame.surface()
+            assert s["on_device"] and s["planes"][0] == 0
+            with pytest.raises(pixcodec.Error):
+                p._frame.yuv()
+            assert (dec.GetWidth(), dec.GetHeight()) == CLIPS[name][0]
+        if p.bitstream_size == 0:
+            break
+    assert dec.backend == "gpu"
+    assert pts == [w[0] for w in want]
+
+
 @pytest.mark.parametrize("fmt", [video.OutputFormatEnum.rgb, video.OutputFormatEnum.bgra,
                                  video.OutputFormatEnum.rgb48, video.OutputFormatEnum.bgra64])
 @pytest.mark.parametrize("name", ["h264_8", "hevc_10", "bt601_full", "bt709_limited"])

@@ -199,10 +199,22 @@ def test_mem_type_3_decodes_without_mapping():
         for _ in range(dec.DecodeFrame(p)):
             pts.append(dec.GetFrameYuv(p))
             assert p.frame_adrs == 0 and p.ext_buf == []
-            n += 1
+            n, last = n + 1, p
         if p.bitstream_size == 0:
             break
     assert n == 36 and pts == sorted(pts)
+    # the last frame's facts are those of a decode that maps its frames; its pixels do not exist
+    assert (dec.GetWidth(), dec.GetHeight(), dec.GetBitDepth()) == (160, 96, 8)
+    assert dec.GetFrameSize() == 160 * 96 * 3 // 2
+    info = dec.GetOutputSurfaceInfo()
+    assert info.mem_type == video.MemType.OUT_SURFACE_MEM_NOT_MAPPED and info.surface_format == video.SurfaceFormat.NV12
+    frame = last._frame
+    assert frame.surface()["planes"][0] == 0
+    for use in (lambda: frame.yuv(), lambda: frame.plane(0), lambda: frame.convert(int(video.OutputFormatEnum.rgb)),
+                lambda: frame.copy("cpu")):
+        with pytest.raises(pixcodec.Error) as e:
+            use()
+        assert e.value.status_name == "INVALID_ARGUMENT"
     with pytest.raises(ValueError):
         video.decoder(video.VideoCodec.AVC, mem_type=7)
 
