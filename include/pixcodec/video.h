@@ -323,7 +323,10 @@ PXC_API pxc_status pxc_video_frame_convert(pxc_video_frame *frame, const pxc_vid
 
 /** @brief The same into a caller's image of the right size, channels, type and layout
  *         (colour spec UNKNOWN or the format's; any strides), in host or device memory
- *         (converted where the frame is, then copied). The image is not resized. */
+ *         (converted where the frame is, then copied). The image is not resized. A device
+ *         image is written after the work queued before on the legacy default stream (where
+ *         CuPy and PyTorch queue theirs by default); work on other streams that uses it must be
+ *         finished first. */
 PXC_API pxc_status pxc_video_frame_convert_into(pxc_video_frame *frame, const pxc_video_convert_params *params,
                                                 pxc_image *dst);
 

@@ -31,7 +31,7 @@ static void capsule_destructor(PyObject *capsule)
     }
 }
 
-int pxc_dlpack_check_args(PyObject *args, PyObject *kwargs)
+int pxc_dlpack_check_args(PyObject *args, PyObject *kwargs, const pxc_array_geometry *g)
 {
     static char *kw[] = {"stream", "max_version", "dl_device", "copy", NULL};
     PyObject *stream = Py_None, *max_version = Py_None, *dl_device = Py_None, *copy = Py_None;
@@ -40,6 +40,24 @@ int pxc_dlpack_check_args(PyObject *args, PyObject *kwargs)
     if (copy == Py_True) {
         PyErr_SetString(PyExc_BufferError, "__dlpack__: copy=True is not supported; the export is always zero-copy");
         return -1;
+    }
+    if (dl_device != Py_None) {
+        /* the consumer names the device it wants the tensor on: only the array's own (no copies here) */
+        const int want_type = g->on_device ? (int)kDLCUDA : (int)kDLCPU;
+        const int want_id = g->on_device ? (g->device_id < 0 ? 0 : g->device_id) : 0;
+        int type = -1, id = -1;
+        if (!PyTuple_Check(dl_device) || !PyArg_ParseTuple(dl_device, "ii", &type, &id)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "__dlpack__: dl_device must be a (device_type, device_id) tuple, got %R",
+                         dl_device);
+            return -1;
+        }
+        if (type != want_type || id != want_id) {
+            PyErr_Format(PyExc_BufferError,
+                         "__dlpack__: the array is on device (%d, %d), not (%d, %d); copy it first (cpu() / cuda())",
+                         want_type, want_id, type, id);
+            return -1;
+        }
     }
     return 0;
 }

@@ -47,8 +47,9 @@ typedef struct {
     int device_id;
 } pxc_array_geometry;
 
-/* Parses __dlpack__(stream=None, *, max_version=None, dl_device=None, copy=None); -1 with an exception. */
-int pxc_dlpack_check_args(PyObject *args, PyObject *kwargs);
+/* Parses __dlpack__(stream=None, *, max_version=None, dl_device=None, copy=None) for the array g (copy=True
+   and a dl_device other than g's own are refused); -1 with an exception. */
+int pxc_dlpack_check_args(PyObject *args, PyObject *kwargs, const pxc_array_geometry *g);
 /* A "dltensor" capsule over g's memory that keeps @p owner alive until the consumer is done. */
 PyObject *pxc_dlpack_export(PyObject *owner, const pxc_array_geometry *g);
 /* (device_type, device_id) for __dlpack_device__. */

@@ -158,7 +158,7 @@ static PyObject *image_get_cuda_array_interface(ImageObject *self, void *c)
 
 static PyObject *image_dlpack(ImageObject *self, PyObject *args, PyObject *kwargs)
 {
-    if (pxc_dlpack_check_args(args, kwargs) < 0) return NULL;
+    if (pxc_dlpack_check_args(args, kwargs, &self->geom) < 0) return NULL;
     return pxc_dlpack_export((PyObject *)self, &self->geom);
 }
 

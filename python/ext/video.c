@@ -384,7 +384,7 @@ static PyObject *view_get_cuda_array_interface(ArrayViewObject *self, void *c)
 
 static PyObject *view_dlpack(ArrayViewObject *self, PyObject *args, PyObject *kwargs)
 {
-    if (pxc_dlpack_check_args(args, kwargs) < 0) return NULL;
+    if (pxc_dlpack_check_args(args, kwargs, &self->geom) < 0) return NULL;
     return pxc_dlpack_export((PyObject *)self, &self->geom);
 }
 

@@ -173,7 +173,10 @@ pxc_status pxc_image_create(pxc_context *ctx, const pxc_image_desc *desc, void *
     }
     if (d.buffer_kind == PXC_BUFFER_DEVICE && !data) {
         pxc_image *img = NULL;
-        if (new_device_image(ctx, &d, total, &img, &e) != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
+        const int saved = pxc_cuda_save_device(); /* the caller's current device is left as it was */
+        pxc_status st = new_device_image(ctx, &d, total, &img, &e);
+        pxc_cuda_restore_device(saved);
+        if (st != PXC_OK) return pxc_last_error_store(&ctx->last_error, &e);
         *out = img;
         return PXC_OK;
     }
@@ -230,8 +233,20 @@ void pxc_image_destroy(pxc_image *img)
     free(img);
 }
 
+static pxc_status image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kind kind, int device_id,
+                             void *cuda_stream, pxc_image **out);
+
 pxc_status pxc_image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kind kind, int device_id,
                           void *cuda_stream, pxc_image **out)
+{
+    const int saved = pxc_cuda_save_device(); /* the caller's current device is left as it was */
+    pxc_status st = image_copy(ctx, src, kind, device_id, cuda_stream, out);
+    pxc_cuda_restore_device(saved);
+    return st;
+}
+
+static pxc_status image_copy(pxc_context *ctx, const pxc_image *src, pxc_buffer_kind kind, int device_id,
+                             void *cuda_stream, pxc_image **out)
 {
     if (!out) return PXC_ERROR_INVALID_ARGUMENT;
     *out = NULL;
@@ -287,11 +302,15 @@ pxc_status pxc_image_upload(pxc_image *dst, const pxc_image *src, pxc_err *e)
         sd->height != dd->height || sd->num_channels != dd->num_channels || sd->sample_type != dd->sample_type ||
         sd->layout != dd->layout)
         return pxc_err_set(e, PXC_ERROR_INTERNAL, "pxc_image_upload: images do not match");
-    if (pxc_cuda_use_device(dd->device_id, e) != PXC_OK) return e->status;
-    size_t rows, row_bytes;
-    image_rows(sd, &rows, &row_bytes);
-    pxc_status st = copy_planes(dst, src, rows, row_bytes, PXC_CUDA_H2D, NULL, e);
-    return pxc_cuda_stream_finish(NULL, st, e);
+    const int saved = pxc_cuda_save_device();
+    pxc_status st = pxc_cuda_use_device(dd->device_id, e);
+    if (st == PXC_OK) {
+        size_t rows, row_bytes;
+        image_rows(sd, &rows, &row_bytes);
+        st = pxc_cuda_stream_finish(NULL, copy_planes(dst, src, rows, row_bytes, PXC_CUDA_H2D, NULL, e), e);
+    }
+    pxc_cuda_restore_device(saved);
+    return st;
 }
 
 const pxc_image_desc *pxc_image_get_desc(const pxc_image *img)

@@ -76,6 +76,8 @@ pxc_status pxc_cuda_error(int cuda_error, const char *what, pxc_err *e)
     case cudaErrorInvalidResourceHandle: st = PXC_ERROR_INVALID_ARGUMENT; break;
     default: st = PXC_ERROR_INTERNAL; break;
     }
+    /* reported here: a later launch's cudaGetLastError() must not report it again */
+    (void)cudaGetLastError();
     return pxc_err_set(e, st, "%s: CUDA error %s (%s)", what, cudaGetErrorName(r), cudaGetErrorString(r));
 }
 
@@ -93,6 +95,25 @@ pxc_status pxc_cuda_use_device(int device_id, pxc_err *e)
         return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT, "device_id %d does not exist (this machine has %d CUDA %s)",
                            device_id, probe_count, probe_count == 1 ? "device" : "devices");
     return pxc_cuda_error(cudaSetDevice(device_id), "selecting the CUDA device", e);
+}
+
+int pxc_cuda_save_device(void)
+{
+    pxc_err e;
+    pxc_err_clear(&e);
+    int dev = -1;
+    if (usable(&e) != PXC_OK || cudaGetDevice(&dev) != cudaSuccess) {
+        (void)cudaGetLastError();
+        return -1;
+    }
+    return dev;
+}
+
+void pxc_cuda_restore_device(int saved)
+{
+    int cur = -1;
+    if (saved < 0 || (cudaGetDevice(&cur) == cudaSuccess && cur == saved)) return;
+    if (cudaSetDevice(saved) != cudaSuccess) (void)cudaGetLastError();
 }
 
 pxc_status pxc_cuda_current_device(int *device_id, pxc_err *e)
@@ -187,6 +208,16 @@ pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)
     return st;
 }
 
+pxc_status pxc_cuda_stream_create_ordered(void **stream, pxc_err *e)
+{
+    *stream = NULL;
+    if (usable(e) != PXC_OK) return e->status;
+    cudaStream_t s = NULL;
+    pxc_status st = pxc_cuda_error(cudaStreamCreateWithFlags(&s, cudaStreamDefault), "creating a CUDA stream", e);
+    if (st == PXC_OK) *stream = s;
+    return st;
+}
+
 void pxc_cuda_stream_destroy(void *stream)
 {
     if (stream && stream != (void *)cudaStreamPerThread) cudaStreamDestroy((cudaStream_t)stream);
@@ -242,6 +273,16 @@ pxc_status pxc_cuda_use_device(int device_id, pxc_err *e)
 {
     (void)device_id;
     return no_cuda(e);
+}
+
+int pxc_cuda_save_device(void)
+{
+    return -1;
+}
+
+void pxc_cuda_restore_device(int saved)
+{
+    (void)saved;
 }
 
 pxc_status pxc_cuda_current_device(int *device_id, pxc_err *e)
@@ -300,6 +341,12 @@ pxc_status pxc_cuda_stream_finish(void *stream, pxc_status st, pxc_err *e)
 }
 
 pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e)
+{
+    *stream = NULL;
+    return no_cuda(e);
+}
+
+pxc_status pxc_cuda_stream_create_ordered(void **stream, pxc_err *e)
 {
     *stream = NULL;
     return no_cuda(e);

@@ -22,6 +22,14 @@ int pxc_cuda_device_count(void);
 /** Makes @p device_id (-1: keep the calling thread's current device) current for the calling thread. */
 pxc_status pxc_cuda_use_device(int device_id, pxc_err *e);
 
+/**
+ * The calling thread's current device, to be made current again with pxc_cuda_restore_device()
+ * when a public call that switched devices returns (callers such as PyTorch and CuPy keep their
+ * own notion of the current device in the runtime's). -1 when no device can be used.
+ */
+int pxc_cuda_save_device(void);
+void pxc_cuda_restore_device(int saved);
+
 /** The device current for the calling thread. */
 pxc_status pxc_cuda_current_device(int *device_id, pxc_err *e);
 
@@ -59,6 +67,12 @@ pxc_status pxc_cuda_stream_finish(void *stream, pxc_status st, pxc_err *e);
 
 /** A new non-blocking stream on the current device. */
 pxc_status pxc_cuda_stream_create(void **stream, pxc_err *e);
+/**
+ * A new stream on the current device ordered after the work queued before on the legacy default
+ * stream, where CuPy and PyTorch queue theirs unless told otherwise: memory they were reading
+ * (a frame buffer given back by a DLPack consumer) is written on it only once they are done.
+ */
+pxc_status pxc_cuda_stream_create_ordered(void **stream, pxc_err *e);
 void pxc_cuda_stream_destroy(void *stream);
 
 /**

@@ -257,6 +257,8 @@ static pxc_status resolve_params(const pxc_video_frame *f, const pxc_video_conve
     pxc_video_convert_params_default(p);
     pxc_status st = pxc_struct_copy(p, sizeof(*p), in, "pxc_video_convert_params", e);
     if (st != PXC_OK) return st;
+    if (!pxc_vframe_has_pixels(f)) /* before any output is made for it */
+        return pxc_vframe_no_pixels(e);
     if (p->format == PXC_VIDEO_FORMAT_NATIVE)
         return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT,
                            "format NATIVE is the surface itself: use pxc_video_frame_surface()");

@@ -73,9 +73,7 @@ static bool replay_wanted(const pxc_video_decoder *dec)
 /* Keeps a copy of @p pkt; false when it could not (over the bounds or out of memory). */
 static bool replay_keep(pxc_video_decoder *dec, const pxc_packet *pkt)
 {
-    if (!dec->replaying &&
-        (dec->n_replay >= REPLAY_MAX_PACKETS || dec->replay_bytes + pkt->size > REPLAY_MAX_BYTES))
-        return false;
+    if (dec->n_replay >= REPLAY_MAX_PACKETS || dec->replay_bytes + pkt->size > REPLAY_MAX_BYTES) return false;
     pxc_packet *list = realloc(dec->replay, (dec->n_replay + 1) * sizeof(*list));
     if (!list) return false;
     dec->replay = list;
@@ -107,6 +105,16 @@ static void replay_feed(pxc_video_decoder *dec, pxc_err *e)
     const bool eos = dec->eos_after_replay;
     replay_clear(dec);
     if (eos) dec->backend->send_eos(dec->impl, e);
+}
+
+/*
+ * Whether @p st from the GPU backend means its parser refused the stream (beyond the GPU's caps, or no
+ * hardware decoder could be created for it) before accepting any of it, with every packet kept.
+ */
+static bool gpu_refused(const pxc_video_decoder *dec, pxc_status st)
+{
+    return (st == PXC_ERROR_UNSUPPORTED_FEATURE || st == PXC_ERROR_BACKEND_UNAVAILABLE) && dec->replay &&
+           !dec->replay_off && dec->backend->committed && !dec->backend->committed(dec->impl);
 }
 
 /*
@@ -320,7 +328,7 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
     pxc_status st;
     if (pkt && (pkt->flags & PXC_PACKET_DISCONTINUITY)) {
         dec->backend->flush(dec->impl);
-        if (dec->replaying) replay_clear(dec);
+        replay_clear(dec); /* what came before the discontinuity is never decoded again */
         dec->draining = false;
         dec->skip_before_pts = INT64_MIN;
     }
@@ -346,8 +354,10 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
     /* before an exact seek's target, pictures nothing refers to are not decoded */
     const bool discard_nonref =
         dec->skip_before_pts != INT64_MIN && pkt->pts != INT64_MIN && pkt->pts < dec->skip_before_pts;
-    if (dec->replaying) { /* after the kept packets the CPU has not taken yet */
-        if (!replay_keep(dec, pkt)) pxc_err_set(&e, PXC_ERROR_OUT_OF_MEMORY, "out of memory keeping a packet");
+    if (dec->replaying) { /* the CPU decoder has not taken the stream handed over yet: a packet is kept */
+        pxc_err_set(&e, PXC_ERROR_INVALID_ARGUMENT,
+                    "the previous packets are still pending: receive frames until PXC_NEED_MORE_INPUT, then send "
+                    "this packet again");
         return pxc_last_error_store(&dec->last_error, &e);
     }
     const bool keep = replay_wanted(dec);
@@ -356,7 +366,7 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
         replay_clear(dec);
     }
     dec->backend->send(dec->impl, pkt, discard_nonref, &e); /* its status is in e */
-    if (keep && dec->replay && e.status == PXC_ERROR_UNSUPPORTED_FEATURE && !dec->replay_off && !dec->backend->committed(dec->impl))
+    if (keep && gpu_refused(dec, e.status))
         fall_back_to_cpu(dec, &e);
     else if (dec->replay && dec->backend->committed && dec->backend->committed(dec->impl))
         replay_clear(dec); /* the GPU took the stream: nothing to fall back for */
@@ -397,6 +407,12 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
         if (e.status != PXC_OK) return pxc_last_error_store(&dec->last_error, &e);
         pxc_status st = dec->backend->receive(dec->impl, &f, &e);
         if (st == PXC_NEED_MORE_INPUT && dec->replaying) continue;
+        if (st < 0 && gpu_refused(dec, st)) { /* a kept packet or the drain reached the GPU parser */
+            dec->eos_after_replay = dec->draining;
+            fall_back_to_cpu(dec, &e);
+            if (!dec->impl || e.status != PXC_OK) return pxc_last_error_store(&dec->last_error, &e);
+            continue;
+        }
         if (st != PXC_OK) {
             if (st > 0) pxc_err_clear(&e);
             pxc_last_error_store(&dec->last_error, &e);
@@ -432,7 +448,7 @@ pxc_status pxc_video_decoder_flush(pxc_video_decoder *dec)
 {
     if (!dec || !dec->impl) return PXC_ERROR_INVALID_ARGUMENT;
     dec->backend->flush(dec->impl);
-    if (dec->replaying) replay_clear(dec);
+    replay_clear(dec);
     dec->draining = false;
     dec->skip_before_pts = INT64_MIN;
     pxc_err e;

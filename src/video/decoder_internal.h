@@ -141,6 +141,8 @@ pxc_status pxc_vframe_new_bare(pxc_vdec_shared *shared, const pxc_video_frame_in
                                int device_id, pxc_video_frame **out, pxc_err *e);
 /* Whether @p f holds pixels (false for the frames of pxc_vframe_new_bare()). */
 bool pxc_vframe_has_pixels(const pxc_video_frame *f);
+/* Sets @p e to the error for using the pixels of a frame that has none; returns its status. */
+pxc_status pxc_vframe_no_pixels(pxc_err *e);
 
 /* ---- backends ------------------------------------------------------------ */
 

@@ -238,15 +238,17 @@ typedef struct nvdec {
 
     /* errors raised inside the callbacks of the current parse */
     pxc_err cb_err;
-    bool unsupported;                 /* the stream is beyond this GPU */
+    pxc_err refused;                  /* why the last sequence was refused (its pictures are not decoded) */
     bool committed;                   /* a sequence was accepted */
+    int area_left, area_top;          /* display area offset in the coded picture */
+    int last_idx;                     /* the last picture displayed (decode_only waits for it at the end) */
 
     /* backpressure and drain */
     uint8_t *pending;
     size_t pending_size, pending_cap;
     int64_t pending_pts, pending_duration;
     bool has_pending;
-    bool eos_wanted, eos_sent, eos_done;
+    bool eos_wanted, eos_sent;
     bool fed_extradata;
 } nvdec;
 
@@ -259,6 +261,28 @@ static void cb_fail(nvdec *d, pxc_status st, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     pxc_err_set(&d->cb_err, st, "%s", msg);
+}
+
+/* A sequence the decoder does not take: the hardware decoder goes (its geometry is another stream's) and
+ * the reason stays, so that the sequence's pictures report it. Returns 0 for the parser. */
+static int refuse(nvdec *d, pxc_status st, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cb_fail(d, st, "%s", msg);
+    pxc_err_clear(&d->refused);
+    pxc_err_set(&d->refused, st, "%s", msg);
+    if (d->decoder) cv->cuvidDestroyDecoder(d->decoder);
+    d->decoder = NULL;
+    return 0;
+}
+
+static unsigned round16(unsigned v)
+{
+    return v > UINT32_MAX - 15 ? v : (v + 15) & ~15u;
 }
 
 static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
@@ -276,35 +300,21 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
     const uint32_t w = (uint32_t)(right - left), h = (uint32_t)(bottom - top);
     char why[240];
     CUVIDDECODECAPS caps;
-    if (f->bit_depth_chroma_minus8 != f->bit_depth_luma_minus8) {
-        d->unsupported = true;
-        cb_fail(d, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU decoder does not take different luma and chroma bit depths");
-        return 0;
-    }
-    if (f->chroma_format == cudaVideoChromaFormat_422) {
-        d->unsupported = true;
-        cb_fail(d, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU decoder has no 4:2:2 output surface");
-        return 0;
-    }
-    if (!caps_allow(f->codec, f->chroma_format, depth, cw, ch, &caps, why, sizeof why)) {
-        d->unsupported = true;
-        cb_fail(d, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot decode this %s stream on the GPU: %s",
-                pxc_video_codec_name(d->pxc_codec), why);
-        return 0;
-    }
+    if (f->bit_depth_chroma_minus8 != f->bit_depth_luma_minus8)
+        return refuse(d, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU decoder does not take different luma and chroma bit depths");
+    if (f->chroma_format == cudaVideoChromaFormat_422)
+        return refuse(d, PXC_ERROR_UNSUPPORTED_FEATURE, "the GPU decoder has no 4:2:2 output surface");
+    if (!caps_allow(f->codec, f->chroma_format, depth, cw, ch, &caps, why, sizeof why))
+        return refuse(d, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot decode this %s stream on the GPU: %s",
+                      pxc_video_codec_name(d->pxc_codec), why);
     /* limits: the context's and the settings' */
     pxc_err le;
     pxc_err_clear(&le);
-    if ((d->max_width && w > d->max_width) || (d->max_height && h > d->max_height)) {
-        cb_fail(d, PXC_ERROR_LIMIT_EXCEEDED,
-                "picture of %u x %u exceeds the decoder's largest size %u x %u (max_width / max_height)", w, h,
-                d->max_width, d->max_height);
-        return 0;
-    }
-    if (pxc_limits_check_dims(&d->ctx->limits, w, h, &le) != PXC_OK) {
-        cb_fail(d, le.status, "%s", le.msg);
-        return 0;
-    }
+    if ((d->max_width && w > d->max_width) || (d->max_height && h > d->max_height))
+        return refuse(d, PXC_ERROR_LIMIT_EXCEEDED,
+                      "picture of %u x %u exceeds the decoder's largest size %u x %u (max_width / max_height)", w, h,
+                      d->max_width, d->max_height);
+    if (pxc_limits_check_dims(&d->ctx->limits, w, h, &le) != PXC_OK) return refuse(d, le.status, "%s", le.msg);
     cudaVideoSurfaceFormat out;
     pxc_surface_format pf;
     if (f->chroma_format == cudaVideoChromaFormat_444) {
@@ -314,12 +324,9 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
         out = depth > 8 ? cudaVideoSurfaceFormat_P016 : cudaVideoSurfaceFormat_NV12;
         pf = depth > 8 ? PXC_SURFACE_P016 : PXC_SURFACE_NV12;
     }
-    if (!(caps.nOutputFormatMask & (1u << out))) {
-        d->unsupported = true;
-        cb_fail(d, PXC_ERROR_UNSUPPORTED_FEATURE, "this GPU's video decoder cannot output %s %u-bit surfaces",
-                chroma_name(f->chroma_format), depth);
-        return 0;
-    }
+    if (!(caps.nOutputFormatMask & (1u << out)))
+        return refuse(d, PXC_ERROR_UNSUPPORTED_FEATURE, "this GPU's video decoder cannot output %s %u-bit surfaces",
+                      chroma_name(f->chroma_format), depth);
     unsigned surfaces = f->min_num_decode_surfaces + 3u;
     if (surfaces > MAX_SURFACES) surfaces = MAX_SURFACES;
     if (surfaces < 2) surfaces = 2;
@@ -328,11 +335,24 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
     if ((unsigned)right < cw && (w & 1)) right++;
     if ((unsigned)bottom < ch && (h & 1)) bottom++;
 
+    /* the largest coded size this stream may reach: the settings' (display sizes grown to whole
+       macroblocks), and for AV1 the sequence header's own maximum */
+    unsigned max_w = cw > round16(d->max_width) ? cw : round16(d->max_width);
+    unsigned max_h = ch > round16(d->max_height) ? ch : round16(d->max_height);
+    if (f->codec == cudaVideoCodec_AV1 && f->seqhdr_data_length > 0) {
+        const CUVIDEOFORMATEX *x = (const CUVIDEOFORMATEX *)f;
+        if (x->av1.max_width > max_w) max_w = x->av1.max_width;
+        if (x->av1.max_height > max_h) max_h = x->av1.max_height;
+    }
+    if (max_w > caps.nMaxWidth) max_w = cw;
+    if (max_h > caps.nMaxHeight) max_h = ch;
+
     CUresult r = CUDA_SUCCESS;
     const bool same_kind = d->decoder && d->chroma == f->chroma_format && d->depth == depth;
+    bool ready = false;
     if (same_kind && d->surfaces == surfaces && d->target_w == tw && d->target_h == th && cw <= d->created_w &&
-        ch <= d->created_h && d->width == w && d->height == h) {
-        /* the same stream again (after a flush, or a repeated sequence header): nothing to change */
+        ch <= d->created_h && d->width == w && d->height == h && d->area_left == left && d->area_top == top) {
+        ready = true; /* the same stream again (after a flush, or a repeated sequence header): nothing to change */
     } else if (same_kind && cw <= d->created_w && ch <= d->created_h && surfaces <= d->surfaces) {
         CUVIDRECONFIGUREDECODERINFO rc;
         memset(&rc, 0, sizeof(rc));
@@ -346,13 +366,12 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
         rc.display_area.right = (short)right;
         rc.display_area.bottom = (short)bottom;
         r = cv->cuvidReconfigureDecoder(d->decoder, &rc);
-        if (r != CUDA_SUCCESS) {
-            cb_fail(d, PXC_ERROR_INTERNAL, "cannot reconfigure the GPU video decoder for %u x %u: %s", cw, ch,
-                    cu_text(r));
-            return 0;
-        }
-        surfaces = d->surfaces;
-    } else {
+        if (r == CUDA_SUCCESS) {
+            surfaces = d->surfaces;
+            ready = true;
+        } /* else: a new decoder below */
+    }
+    if (!ready) {
         if (d->decoder) {
             cv->cuvidDestroyDecoder(d->decoder);
             d->decoder = NULL;
@@ -367,10 +386,8 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
         ci.ulCreationFlags = cudaVideoCreate_PreferCUVID;
         ci.bitDepthMinus8 = depth - 8;
         /* room to reconfigure for larger pictures later without re-creating */
-        ci.ulMaxWidth = cw > d->max_width ? cw : d->max_width;
-        ci.ulMaxHeight = ch > d->max_height ? ch : d->max_height;
-        if (ci.ulMaxWidth > caps.nMaxWidth) ci.ulMaxWidth = cw;
-        if (ci.ulMaxHeight > caps.nMaxHeight) ci.ulMaxHeight = ch;
+        ci.ulMaxWidth = max_w;
+        ci.ulMaxHeight = max_h;
         ci.display_area.left = (short)left;
         ci.display_area.top = (short)top;
         ci.display_area.right = (short)right;
@@ -385,14 +402,16 @@ static int CUDAAPI on_sequence(void *ud, CUVIDEOFORMAT *f)
         r = cv->cuvidCreateDecoder(&d->decoder, &ci);
         if (r != CUDA_SUCCESS) {
             d->decoder = NULL;
-            cb_fail(d, PXC_ERROR_BACKEND_UNAVAILABLE, "cannot create the GPU video decoder (%s %u-bit %u x %u): %s",
-                    chroma_name(f->chroma_format), depth, cw, ch, cu_text(r));
-            return 0;
+            return refuse(d, PXC_ERROR_BACKEND_UNAVAILABLE, "cannot create the GPU video decoder (%s %u-bit %u x %u): %s",
+                          chroma_name(f->chroma_format), depth, cw, ch, cu_text(r));
         }
         d->created_w = (unsigned)ci.ulMaxWidth;
         d->created_h = (unsigned)ci.ulMaxHeight;
         d->surfaces = surfaces;
     }
+    pxc_err_clear(&d->refused);
+    d->area_left = left;
+    d->area_top = top;
     d->chroma = f->chroma_format;
     d->depth = depth;
     d->target_w = tw;
@@ -415,7 +434,8 @@ static int CUDAAPI on_decode(void *ud, CUVIDPICPARAMS *pp)
 {
     nvdec *d = ud;
     if (!d->decoder) {
-        cb_fail(d, PXC_ERROR_CORRUPT_DATA, "a picture came before the stream's sequence header");
+        if (d->refused.status != PXC_OK) cb_fail(d, d->refused.status, "%s", d->refused.msg);
+        else cb_fail(d, PXC_ERROR_CORRUPT_DATA, "a picture came before the stream's sequence header");
         return 0;
     }
     const int idx = pp->CurrPicIdx;
@@ -457,7 +477,15 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
     info.key_frame = d->intra[idx] ? 1 : 0;
 
     pxc_video_frame *f = NULL;
-    if (d->decode_only) { /* nothing mapped or copied: the picture's facts only */
+    if (d->decode_only) { /* nothing mapped or copied: the picture's facts only (errors found if known by now) */
+        CUVIDGETDECODESTATUS ds;
+        memset(&ds, 0, sizeof(ds));
+        if (cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS &&
+            ds.decodeStatus == cuvidDecodeStatus_Error) {
+            d->corrupt++;
+            return PXC_OK;
+        }
+        d->last_idx = idx;
         pxc_status st = pxc_vframe_new_bare(d->shared, &info, PXC_BUFFER_DEVICE, d->device_id, &f, e);
         if (st == PXC_OK) push(d, f);
         return st;
@@ -472,6 +500,14 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
     unsigned int pitch = 0;
     CUresult r = cv->cuvidMapVideoFrame(d->decoder, idx, &dptr, &pitch, &pp);
     if (r != CUDA_SUCCESS) return pxc_err_set(e, PXC_ERROR_INTERNAL, "cannot map a decoded picture: %s", cu_text(r));
+    /* asked once mapped: the picture is decoded by then (before, the answer is mostly "in progress") */
+    CUVIDGETDECODESTATUS ds;
+    memset(&ds, 0, sizeof(ds));
+    if (cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS && ds.decodeStatus == cuvidDecodeStatus_Error) {
+        cv->cuvidUnmapVideoFrame(d->decoder, dptr);
+        d->corrupt++;
+        return PXC_OK;
+    }
     pxc_video_surface s;
     pxc_status st = pxc_vframe_new_pooled(d->shared, d->pool, &info, d->format, d->depth, &f, &s, e);
     if (st == PXC_OK) {
@@ -498,18 +534,24 @@ static int CUDAAPI on_display(void *ud, CUVIDPARSERDISPINFO *di)
 {
     nvdec *d = ud;
     if (!di) {
-        d->eos_done = true;
+        /* the end: with decode_only, wait for the last picture (mapping waits for its decoding), so that
+           the decoding is over when the last frame has been handed out */
+        if (d->decode_only && d->decoder && d->last_idx >= 0) {
+            CUVIDPROCPARAMS pp;
+            memset(&pp, 0, sizeof(pp));
+            pp.progressive_frame = 1;
+            pp.output_stream = (CUstream)d->stream;
+            unsigned long long dptr = 0;
+            unsigned int pitch = 0;
+            if (cv->cuvidMapVideoFrame(d->decoder, d->last_idx, &dptr, &pitch, &pp) == CUDA_SUCCESS)
+                cv->cuvidUnmapVideoFrame(d->decoder, dptr);
+        }
+        d->last_idx = -1;
         return 1;
     }
     const int idx = di->picture_index;
     if (idx < 0 || idx >= (int)(sizeof(d->failed) / sizeof(d->failed[0])) || !d->decoder) return 1;
     if (d->failed[idx]) {
-        d->corrupt++;
-        return 1;
-    }
-    CUVIDGETDECODESTATUS ds;
-    memset(&ds, 0, sizeof(ds));
-    if (cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS && ds.decodeStatus == cuvidDecodeStatus_Error) {
         d->corrupt++;
         return 1;
     }
@@ -652,6 +694,7 @@ static pxc_status nvdec_open(const pxc_vdec_open_args *a, void **impl, pxc_err *
     d->max_height = s->max_height;
     d->zero_latency = s->zero_latency != 0;
     d->decode_only = s->decode_only != 0;
+    d->last_idx = -1;
     d->extradata = s->extradata;
     d->extradata_size = s->extradata_size;
     pxc_status st = PXC_OK;
@@ -693,7 +736,9 @@ static pxc_status nvdec_open(const pxc_vdec_open_args *a, void **impl, pxc_err *
             st = pxc_err_set(e, PXC_ERROR_BACKEND_UNAVAILABLE, "cannot create the GPU decoder's lock: %s", cu_text(r));
         }
     }
-    if (st == PXC_OK) st = pxc_cuda_stream_create(&d->stream, e);
+    /* ordered after the legacy default stream: a pool buffer a DLPack consumer gave back is written
+       only once the work it queued there (PyTorch's and CuPy's default) is done */
+    if (st == PXC_OK) st = pxc_cuda_stream_create_ordered(&d->stream, e);
     if (st == PXC_OK) st = make_parser(d, e);
     leave(d);
     if (st != PXC_OK) {
@@ -715,13 +760,18 @@ static pxc_status parse(nvdec *d, const uint8_t *data, size_t size, int64_t pts,
 {
     pxc_status st = enter(d, e);
     if (st != PXC_OK) return st;
+    if (!d->parser && make_parser(d, e) != PXC_OK) { /* a flush could not re-create it */
+        leave(d);
+        return e->status;
+    }
     pxc_err_clear(&d->cb_err);
     CUVIDSOURCEDATAPACKET pk;
     CUresult r = CUDA_SUCCESS;
     if (data && !d->fed_extradata) {
         d->fed_extradata = true;
-        if ((d->codec == cudaVideoCodec_H264 || d->codec == cudaVideoCodec_HEVC) && d->extradata &&
-            annexb(d->extradata, d->extradata_size)) {
+        /* start-code extradata (H.264 / HEVC parameter sets, MPEG-1/2 sequence headers); AV1's av1C and
+           VP9's vpcC are not fed (AV1 key frames carry their sequence header) */
+        if (d->extradata && annexb(d->extradata, d->extradata_size)) {
             memset(&pk, 0, sizeof(pk));
             pk.payload = d->extradata;
             pk.payload_size = d->extradata_size;
@@ -821,7 +871,8 @@ static void nvdec_flush(void *impl)
     pxc_err_clear(&e);
     drop_queue(d);
     d->has_pending = false;
-    d->eos_wanted = d->eos_sent = d->eos_done = false;
+    d->eos_wanted = d->eos_sent = false;
+    d->last_idx = -1;
     d->corrupt = 0;
     memset(d->failed, 0, sizeof(d->failed));
     /* a new parser (a software object); the hardware decoder is kept and reused by the next sequence */

@@ -35,10 +35,9 @@ static void free_on(int device_id, void *ptr)
     if (!ptr) return;
     pxc_err e;
     pxc_err_clear(&e);
-    int cur = -1;
-    const bool have_cur = pxc_cuda_current_device(&cur, &e) == PXC_OK;
+    const int saved = pxc_cuda_save_device();
     if (pxc_cuda_use_device(device_id, &e) == PXC_OK) pxc_cuda_free(ptr);
-    if (have_cur && cur != device_id) pxc_cuda_use_device(cur, &e);
+    pxc_cuda_restore_device(saved);
 }
 
 pxc_vpool *pxc_vpool_new(int device_id)
@@ -266,7 +265,7 @@ bool pxc_vframe_has_pixels(const pxc_video_frame *f)
     return f->ops != &buf_ops || ((const buf_frame *)f->priv)->buf != NULL;
 }
 
-static pxc_status no_pixels(pxc_err *e)
+pxc_status pxc_vframe_no_pixels(pxc_err *e)
 {
     return pxc_err_set(e, PXC_ERROR_INVALID_ARGUMENT,
                        "the frame has no pixels: its decoder was created with decode_only (nothing is mapped)");
@@ -331,10 +330,10 @@ static pxc_status copy_to_image(pxc_image *img, const uint8_t *src, size_t row_s
     return PXC_OK;
 }
 
-static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_image *dst, pxc_err *e)
+static pxc_status buf_convert_on(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_image *dst, pxc_err *e)
 {
     const buf_frame *b = f->priv;
-    if (!b->buf) return no_pixels(e);
+    if (!b->buf) return pxc_vframe_no_pixels(e);
     pxc_vconv_job j;
     memset(&j, 0, sizeof(j));
     job_surface(&j.src, &b->surf);
@@ -396,13 +395,22 @@ static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params
 #endif
 }
 
+/* The caller's current device is its own again when the call returns (PyTorch and CuPy read it). */
+static pxc_status buf_convert(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_image *dst, pxc_err *e)
+{
+    const int saved = pxc_cuda_save_device();
+    pxc_status st = buf_convert_on(f, p, dst, e);
+    pxc_cuda_restore_device(saved);
+    return st;
+}
+
 /* ---- resizing ------------------------------------------------------------------------ */
 
-static pxc_status buf_resize(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_video_frame **out,
-                             pxc_err *e)
+static pxc_status buf_resize_on(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_video_frame **out,
+                                pxc_err *e)
 {
     const buf_frame *b = f->priv;
-    if (!b->buf) return no_pixels(e);
+    if (!b->buf) return pxc_vframe_no_pixels(e);
     const bool dev = b->surf.buffer_kind == PXC_BUFFER_DEVICE;
     pxc_video_surface s;
     memset(&s, 0, sizeof(s));
@@ -458,7 +466,26 @@ static pxc_status buf_resize(pxc_video_frame *f, const pxc_video_convert_params 
 
 /* ---- copies -------------------------------------------------------------------------- */
 
+static pxc_status buf_resize(pxc_video_frame *f, const pxc_video_convert_params *p, pxc_video_frame **out,
+                             pxc_err *e)
+{
+    const int saved = pxc_cuda_save_device();
+    pxc_status st = buf_resize_on(f, p, out, e);
+    pxc_cuda_restore_device(saved);
+    return st;
+}
+
+static pxc_status frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int device_id, pxc_video_frame **out);
+
 pxc_status pxc_video_frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int device_id, pxc_video_frame **out)
+{
+    const int saved = pxc_cuda_save_device();
+    pxc_status st = frame_copy(f, kind, device_id, out);
+    pxc_cuda_restore_device(saved);
+    return st;
+}
+
+static pxc_status frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int device_id, pxc_video_frame **out)
 {
     if (out) *out = NULL;
     if (!f) return PXC_ERROR_INVALID_ARGUMENT;
@@ -478,7 +505,7 @@ pxc_status pxc_video_frame_copy(pxc_video_frame *f, pxc_buffer_kind kind, int de
     pxc_status st = pxc_video_frame_surface(f, &src);
     if (st != PXC_OK) return st;
     if (!pxc_vframe_has_pixels(f)) {
-        no_pixels(&e);
+        pxc_vframe_no_pixels(&e);
         return pxc_last_error_store(&ctx->last_error, &e);
     }
     if (kind == PXC_BUFFER_HOST && src.buffer_kind == PXC_BUFFER_HOST) {

@@ -514,6 +514,11 @@ def test_dlpack(decoder, jpeg420):
     cap = img.__dlpack__()
     assert type(cap).__name__ == "PyCapsule"
     img.__dlpack__(stream=None)
+    img.__dlpack__(dl_device=(1, 0))  # its own device: fine
+    with pytest.raises(BufferError):
+        img.__dlpack__(dl_device=(2, 0))  # a host image is not on a CUDA device (no copies in __dlpack__)
+    with pytest.raises(TypeError):
+        img.__dlpack__(dl_device="cuda")
     if not hasattr(np, "from_dlpack"):
         pytest.skip("numpy without from_dlpack")
     a = np.from_dlpack(img)

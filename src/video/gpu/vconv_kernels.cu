@@ -66,6 +66,7 @@ extern "C" int pxc_vconv_launch(const pxc_vconv_job *j, void *cuda_stream)
     cudaStream_t stream = (cudaStream_t)cuda_stream;
     dim3 block(PXC_VCONV_BX, PXC_VCONV_BY);
     dim3 grid((p.dst.width + PXC_VCONV_BX - 1) / PXC_VCONV_BX, (p.dst.height + PXC_VCONV_BY - 1) / PXC_VCONV_BY);
+    (void)cudaGetLastError(); /* an earlier call's error is not this launch's */
     if (p.mode == PXC_VCONV_TWOSTAGE) pxc_vconv_twostage_kernel<<<grid, block, 0, stream>>>(p);
     else pxc_vconv_onepass_kernel<<<grid, block, 0, stream>>>(p);
     return (int)cudaGetLastError();
@@ -82,6 +83,7 @@ extern "C" int pxc_vresize_launch(const pxc_vresize_job *j, void *cuda_stream)
     cudaStream_t stream = (cudaStream_t)cuda_stream;
     dim3 block(PXC_VCONV_BX, PXC_VCONV_BY);
     dim3 grid((p.dst.width + PXC_VCONV_BX - 1) / PXC_VCONV_BX, (p.dst.height + PXC_VCONV_BY - 1) / PXC_VCONV_BY, 2);
+    (void)cudaGetLastError();
     pxc_vresize_kernel<<<grid, block, 0, stream>>>(p);
     return (int)cudaGetLastError();
 }
