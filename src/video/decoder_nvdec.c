@@ -27,6 +27,7 @@
 
 #include "cuda/cuda_rt.h"
 #include "video/decoder_internal.h"
+#include "video/gpu/vconv.h"
 
 #ifdef PXC_HAVE_CUDA
 
@@ -515,6 +516,14 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
         const bool nv = s.num_planes == 2;
         for (uint32_t p = 0; p < s.num_planes && st == PXC_OK; p++) {
             const size_t cols = nv && p ? ((size_t)d->width + 1) & ~(size_t)1 : d->width;
+            if (p && d->pxc_chroma == PXC_VIDEO_CHROMA_400) {
+                /* monochrome: neutral chroma, as the CPU decoder gives it (what NVDEC writes there is
+                   not specified) */
+                st = pxc_cuda_error(pxc_vfill16_launch((void *)s.planes[p], s.pitch[p], (uint32_t)(cols * bps / 2),
+                                                       s.plane_height[p], bps == 1 ? 0x8080 : 0x8000, d->stream),
+                                    "filling the neutral chroma of a monochrome picture", e);
+                continue;
+            }
             const uint8_t *src = (const uint8_t *)(uintptr_t)dptr + (size_t)pitch * d->target_h * p;
             st = pxc_cuda_copy_2d((void *)s.planes[p], s.pitch[p], src, pitch, cols * bps, s.plane_height[p],
                                   PXC_CUDA_D2D, d->stream, e);

@@ -262,6 +262,25 @@ def test_resolution_change_mid_stream():
     assert_same_frames(got, want)
 
 
+def test_monochrome_hevc_has_neutral_chroma_like_the_cpu_decoder():
+    """HEVC 4:0:0 (8 and 10-bit) where the GPU's caps take it: NV12 / P016 with neutral chroma, equal to the
+    CPU decoder's surfaces; elsewhere 'gpu' names the reason and 'auto' decodes on the CPU."""
+    for depth, pix in ((8, "gray"), (10, "gray10le")):
+        out = os.path.join(os.path.dirname(clip("hevc_8")), f"gray{depth}.mkv")
+        run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=192x112:rate=25", "-frames:v", "8", "-c:v", "libx265",
+                    "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", pix, "-y", out])
+        want, _ = frames(out, "cpu")
+        got, backend = gpu_or_reason(out)
+        if backend is None:
+            auto, b = frames(out, "auto")
+            assert b == "cpu"
+            assert_same_frames(auto, want)
+            continue
+        assert_same_frames(got, want)
+        chroma = got[0][1][112:]
+        assert (chroma == (0x80 if depth == 8 else 0x8000)).all()
+
+
 def test_unsupported_stream_fails_clearly_on_gpu_and_falls_back_under_auto():
     path = clip("h264_422")  # 4:2:2: no NVDEC output surface for it
     with pytest.raises(pixcodec.Error, match="GPU") as e:

@@ -76,6 +76,9 @@ void pxc_vresize_ref(const pxc_vresize_job *j);
    CUDA error of the launch (0: queued). Only in builds with CUDA (PXC_HAVE_CUDA). */
 int pxc_vconv_launch(const pxc_vconv_job *j, void *cuda_stream);
 int pxc_vresize_launch(const pxc_vresize_job *j, void *cuda_stream);
+/* Fills @p rows rows of @p count 16-bit words, @p pitch bytes apart (2-byte aligned), with @p value:
+   the neutral chroma of monochrome pictures (0x8080: two 8-bit samples; 0x8000: one 16-bit sample). */
+int pxc_vfill16_launch(void *ptr, size_t pitch, uint32_t count, uint32_t rows, uint16_t value, void *cuda_stream);
 
 #ifdef __cplusplus
 }

@@ -87,3 +87,25 @@ extern "C" int pxc_vresize_launch(const pxc_vresize_job *j, void *cuda_stream)
     pxc_vresize_kernel<<<grid, block, 0, stream>>>(p);
     return (int)cudaGetLastError();
 }
+
+__global__ void __launch_bounds__(PXC_VCONV_BX * PXC_VCONV_BY)
+pxc_vfill16_kernel(uint8_t *ptr, size_t pitch, uint32_t count, uint32_t rows, uint16_t value)
+{
+    const uint32_t x = blockIdx.x * PXC_VCONV_BX + threadIdx.x;
+    const uint32_t y = blockIdx.y * PXC_VCONV_BY + threadIdx.y;
+    if (x >= count || y >= rows) return;
+    reinterpret_cast<uint16_t *>(ptr + (size_t)y * pitch)[x] = value;
+}
+
+/* See vconv.h. */
+extern "C" int pxc_vfill16_launch(void *ptr, size_t pitch, uint32_t count, uint32_t rows, uint16_t value,
+                                  void *cuda_stream)
+{
+    if (!ptr || (pitch & 1) || ((uintptr_t)ptr & 1)) return (int)cudaErrorInvalidValue;
+    if (!count || !rows) return 0;
+    dim3 block(PXC_VCONV_BX, PXC_VCONV_BY);
+    dim3 grid((count + PXC_VCONV_BX - 1) / PXC_VCONV_BX, (rows + PXC_VCONV_BY - 1) / PXC_VCONV_BY);
+    (void)cudaGetLastError();
+    pxc_vfill16_kernel<<<grid, block, 0, (cudaStream_t)cuda_stream>>>((uint8_t *)ptr, pitch, count, rows, value);
+    return (int)cudaGetLastError();
+}
