@@ -400,8 +400,9 @@ PXC_API void pxc_video_decoder_default_settings(pxc_video_decoder_settings *s);
  * (pxc_video_frame_copy() makes host copies), converted and resized on the GPU.
  * AUTO takes the GPU where it can be used and its caps take the stream (checked
  * against the demuxer's facts by pxc_video_decoder_create_for(), and against the
- * GPU parser's view of the first sequence header: a stream found beyond the GPU
- * then goes to the CPU decoder with the packets sent so far), else the CPU.
+ * GPU parser's view of the first sequence header: a stream found beyond the GPU,
+ * or one no hardware decoder can be created for, then goes to the CPU decoder
+ * with the packets sent so far), else the CPU.
  * @param s settings (NULL: defaults, i.e. H.264); the extradata is copied.
  * @param[out] out new decoder, owned by the caller (pxc_video_decoder_destroy()).
  * @return PXC_OK; PXC_ERROR_UNSUPPORTED_FEATURE (codec not decodable here),
