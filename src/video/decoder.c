@@ -28,6 +28,7 @@ struct pxc_video_decoder {
     bool replay_off;             /* too much to keep: no more falling back */
     bool replaying;              /* fell back: kept packets are still to be fed to the CPU */
     bool eos_after_replay;       /* a drain asked for while replaying */
+    pxc_err lost;                /* why the CPU decoder could not take over (impl NULL since) */
 };
 
 #define REPLAY_MAX_PACKETS 256
@@ -130,6 +131,7 @@ static void fall_back_to_cpu(pxc_video_decoder *dec, pxc_err *e)
     pxc_err_clear(e);
     if (dec->backend->open(&dec->open_args, &dec->impl, e) != PXC_OK) {
         dec->impl = NULL;
+        dec->lost = *e;
         replay_clear(dec);
         return;
     }
@@ -296,6 +298,16 @@ const char *pxc_video_decoder_backend_name(const pxc_video_decoder *dec)
     return dec ? dec->backend->name : "none";
 }
 
+/* The error of every call after the CPU decoder could not take the stream over from the GPU. */
+static pxc_status lost(pxc_video_decoder *dec)
+{
+    pxc_err le;
+    pxc_err_clear(&le);
+    pxc_err_set(&le, dec->lost.status != PXC_OK ? dec->lost.status : PXC_ERROR_INTERNAL,
+                "the CPU decoder could not take the stream over from the GPU: %s", dec->lost.msg);
+    return pxc_last_error_store(&dec->last_error, &le);
+}
+
 const char *pxc_video_decoder_last_error(const pxc_video_decoder *dec)
 {
     return dec ? pxc_last_error_get(&dec->last_error) : "invalid decoder (NULL)";
@@ -305,10 +317,7 @@ pxc_status pxc_video_decoder_send_packet(pxc_video_decoder *dec, const pxc_packe
 {
     if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
     if (!dec->impl) { /* the CPU decoder could not be opened when the GPU handed over */
-        pxc_err le;
-        pxc_err_clear(&le);
-        pxc_err_set(&le, PXC_ERROR_OUT_OF_MEMORY, "the decoder was lost handing the stream from the GPU to the CPU");
-        return pxc_last_error_store(&dec->last_error, &le);
+        return lost(dec);
     }
     pxc_err e;
     pxc_err_clear(&e);
@@ -390,10 +399,7 @@ pxc_status pxc_video_decoder_receive_frame(pxc_video_decoder *dec, pxc_video_fra
     if (out) *out = NULL;
     if (!dec) return PXC_ERROR_INVALID_ARGUMENT;
     if (!dec->impl) { /* the CPU decoder could not be opened when the GPU handed over */
-        pxc_err le;
-        pxc_err_clear(&le);
-        pxc_err_set(&le, PXC_ERROR_OUT_OF_MEMORY, "the decoder was lost handing the stream from the GPU to the CPU");
-        return pxc_last_error_store(&dec->last_error, &le);
+        return lost(dec);
     }
     pxc_err e;
     pxc_err_clear(&e);
