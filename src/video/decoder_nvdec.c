@@ -457,6 +457,14 @@ static void push(nvdec *d, pxc_video_frame *f)
     d->qlen++;
 }
 
+/* Whether the hardware reports picture @p idx as failed (only H.264 / HEVC report; others say nothing). */
+static bool decode_failed(nvdec *d, int idx)
+{
+    CUVIDGETDECODESTATUS ds;
+    memset(&ds, 0, sizeof(ds));
+    return cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS && ds.decodeStatus == cuvidDecodeStatus_Error;
+}
+
 static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
 {
     const int idx = di->picture_index;
@@ -479,10 +487,7 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
 
     pxc_video_frame *f = NULL;
     if (d->decode_only) { /* nothing mapped or copied: the picture's facts only (errors found if known by now) */
-        CUVIDGETDECODESTATUS ds;
-        memset(&ds, 0, sizeof(ds));
-        if (cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS &&
-            ds.decodeStatus == cuvidDecodeStatus_Error) {
+        if (decode_failed(d, idx)) {
             d->corrupt++;
             return PXC_OK;
         }
@@ -502,9 +507,7 @@ static pxc_status copy_out(nvdec *d, const CUVIDPARSERDISPINFO *di, pxc_err *e)
     CUresult r = cv->cuvidMapVideoFrame(d->decoder, idx, &dptr, &pitch, &pp);
     if (r != CUDA_SUCCESS) return pxc_err_set(e, PXC_ERROR_INTERNAL, "cannot map a decoded picture: %s", cu_text(r));
     /* asked once mapped: the picture is decoded by then (before, the answer is mostly "in progress") */
-    CUVIDGETDECODESTATUS ds;
-    memset(&ds, 0, sizeof(ds));
-    if (cv->cuvidGetDecodeStatus(d->decoder, idx, &ds) == CUDA_SUCCESS && ds.decodeStatus == cuvidDecodeStatus_Error) {
+    if (decode_failed(d, idx)) {
         cv->cuvidUnmapVideoFrame(d->decoder, dptr);
         d->corrupt++;
         return PXC_OK;
