@@ -273,19 +273,6 @@ pxc_status pxc_vframe_no_pixels(pxc_err *e)
 
 /* ---- conversion ---------------------------------------------------------------------- */
 
-static void job_surface(pxc_vconv_surface *v, const pxc_video_surface *s)
-{
-    memset(v, 0, sizeof(*v));
-    v->format = (int)s->format;
-    v->width = s->width;
-    v->height = s->height;
-    v->bit_depth = s->bit_depth;
-    for (uint32_t i = 0; i < s->num_planes && i < 3; i++) {
-        v->planes[i] = s->planes[i];
-        v->pitch[i] = s->pitch[i];
-    }
-}
-
 static void job_output(pxc_vconv_out *o, const pxc_image *img, pxc_video_format format, uint8_t *data,
                        size_t row_stride, size_t plane_stride)
 {
@@ -336,7 +323,7 @@ static pxc_status buf_convert_on(pxc_video_frame *f, const pxc_video_convert_par
     if (!b->buf) return pxc_vframe_no_pixels(e);
     pxc_vconv_job j;
     memset(&j, 0, sizeof(j));
-    job_surface(&j.src, &b->surf);
+    pxc_vconv_surface_of(&j.src, &b->surf);
     j.crop_left = p->crop_left;
     j.crop_top = p->crop_top;
     j.crop_right = p->crop_right;
@@ -422,13 +409,13 @@ static pxc_status buf_resize_on(pxc_video_frame *f, const pxc_video_convert_para
     s.device_id = b->surf.device_id;
     pxc_vresize_job j;
     memset(&j, 0, sizeof(j));
-    job_surface(&j.src, &b->surf);
+    pxc_vconv_surface_of(&j.src, &b->surf);
     j.crop_left = p->crop_left;
     j.crop_top = p->crop_top;
     j.crop_right = p->crop_right;
     j.crop_bottom = p->crop_bottom;
     j.filter = (int)p->filter;
-    job_surface(&j.dst, &s); /* offsets until placed: checked for shape only */
+    pxc_vconv_surface_of(&j.dst, &s); /* offsets until placed: checked for shape only */
     const char *why = pxc_vresize_check(&j);
     if (why) return pxc_err_set(e, PXC_ERROR_UNSUPPORTED_FEATURE, "cannot resize this frame: %s", why);
     pxc_video_frame_info info = f->info;
@@ -438,7 +425,7 @@ static pxc_status buf_resize_on(pxc_video_frame *f, const pxc_video_convert_para
         uint8_t *buf = malloc(total);
         if (!buf) return pxc_err_set(e, PXC_ERROR_OUT_OF_MEMORY, "out of memory for a %zu-byte surface", total);
         pxc_vsurface_place(&s, buf);
-        job_surface(&j.dst, &s);
+        pxc_vconv_surface_of(&j.dst, &s);
         pxc_vresize_ref(&j);
         *out = buf_frame_new(f->shared, &info, &s, buf, total, NULL, e);
         return *out ? PXC_OK : e->status;
@@ -449,7 +436,7 @@ static pxc_status buf_resize_on(pxc_video_frame *f, const pxc_video_convert_para
     pxc_status st = pxc_cuda_malloc(&buf, total, e);
     if (st == PXC_OK) {
         pxc_vsurface_place(&s, buf);
-        job_surface(&j.dst, &s);
+        pxc_vconv_surface_of(&j.dst, &s);
         st = pxc_cuda_error(pxc_vresize_launch(&j, stream), "the resize kernel", e);
     }
     st = pxc_cuda_stream_finish(stream, st, e);

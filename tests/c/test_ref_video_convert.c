@@ -125,19 +125,6 @@ static int resolve_matrix(const pxc_video_frame_info *info, int requested)
     return m;
 }
 
-static void surface_of(pxc_vconv_surface *v, const pxc_video_surface *s)
-{
-    memset(v, 0, sizeof(*v));
-    v->format = (int)s->format;
-    v->width = s->width;
-    v->height = s->height;
-    v->bit_depth = s->bit_depth;
-    for (uint32_t i = 0; i < s->num_planes && i < 3; i++) {
-        v->planes[i] = s->planes[i];
-        v->pitch[i] = s->pitch[i];
-    }
-}
-
 static bool frame_facts(pxc_video_frame *f, pxc_video_frame_info *info, pxc_video_surface *s)
 {
     memset(info, 0, sizeof(*info));
@@ -155,7 +142,7 @@ static bool job_for(pxc_video_frame *f, const pxc_video_convert_params *p, const
     pxc_video_surface s;
     if (!frame_facts(f, &info, &s)) return false;
     memset(j, 0, sizeof(*j));
-    surface_of(&j->src, &s);
+    pxc_vconv_surface_of(&j->src, &s);
     const bool all0 = !p->crop_left && !p->crop_top && !p->crop_right && !p->crop_bottom;
     j->crop_left = p->crop_left;
     j->crop_top = p->crop_top;
@@ -637,7 +624,7 @@ static unsigned resize_case(pxc_video_frame *f, const pxc_video_convert_params *
     }
     pxc_vresize_job j;
     memset(&j, 0, sizeof(j));
-    surface_of(&j.src, &s);
+    pxc_vconv_surface_of(&j.src, &s);
     const bool all0 = !p.crop_left && !p.crop_top && !p.crop_right && !p.crop_bottom;
     j.crop_left = p.crop_left;
     j.crop_top = p.crop_top;
@@ -645,7 +632,7 @@ static unsigned resize_case(pxc_video_frame *f, const pxc_video_convert_params *
     j.crop_bottom = all0 ? s.height : p.crop_bottom;
     j.filter = (int)p.filter;
     /* the destination: the resized surface's shape in buffers of our own */
-    surface_of(&j.dst, &gs);
+    pxc_vconv_surface_of(&j.dst, &gs);
     uint8_t *bufs[3] = {NULL, NULL, NULL};
     const int is420 = pxc_vconv_is420(gs.format);
     for (int i = 0; i < (is420 ? 2 : 3); i++) {
@@ -688,7 +675,7 @@ static unsigned resize_case(pxc_video_frame *f, const pxc_video_convert_params *
         for (int i = 0; i < 3; i++) free(kb[i]);
         /* the reference's planes against the library's resized surface */
         pxc_vconv_surface lib;
-        surface_of(&lib, &gs);
+        pxc_vconv_surface_of(&lib, &gs);
         for (int i = 0; i < (is420 ? 2 : 3); i++) {
             const uint32_t rows = is420 && i ? (gs.height + 1) / 2 : gs.height;
             const size_t n = is420 && i ? (size_t)(gs.width + 1) / 2 * 2 : gs.width;

@@ -64,6 +64,10 @@ typedef struct pxc_vresize_job {
     pxc_vconv_surface dst;       /* same format and bit depth; planes writable */
 } pxc_vresize_job;
 
+/* The job surface of a pixcodec surface (its planes and pitches, whatever memory they are in). */
+struct pxc_video_surface;
+void pxc_vconv_surface_of(pxc_vconv_surface *v, const struct pxc_video_surface *s);
+
 /* NULL when the job can be done (by both the kernels and the reference), else why not (static text). */
 const char *pxc_vconv_check(const pxc_vconv_job *j);
 const char *pxc_vresize_check(const pxc_vresize_job *j);

@@ -4,7 +4,9 @@
  * vconv_math.h, the taps of each output row and column computed once instead of per pixel.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "pixcodec/video.h"
 #include "video/gpu/vconv.h"
 #include "video/gpu/vconv_math.h"
 
@@ -210,5 +212,18 @@ void pxc_vresize_ref(const pxc_vresize_job *j)
             }
         }
         free(tx);
+    }
+}
+
+void pxc_vconv_surface_of(pxc_vconv_surface *v, const pxc_video_surface *s)
+{
+    memset(v, 0, sizeof(*v));
+    v->format = (int)s->format;
+    v->width = s->width;
+    v->height = s->height;
+    v->bit_depth = s->bit_depth;
+    for (uint32_t i = 0; i < s->num_planes && i < 3; i++) {
+        v->planes[i] = s->planes[i];
+        v->pitch[i] = s->pitch[i];
     }
 }
